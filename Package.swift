@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Module graph (no cycles):
+///   KafkaProtocol ← LogStore ← Broker ← tributaryd
+///   CKafka ← KafkaClient ← CarShop / ReportService / tributary
+let package = Package(
+    name: "Tributary",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tributaryd", targets: ["tributaryd"]),
+        .executable(name: "tributary", targets: ["tributary"]),
+        .executable(name: "carshop", targets: ["carshop"]),
+        .executable(name: "report-service", targets: ["report-service"]),
+        .library(name: "LogStore", targets: ["LogStore"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Hardware CRC-32C; Swift cannot reach the crc32 instructions directly.
+        .target(name: "CCRC32C"),
+        .target(
+            name: "KafkaProtocol",
+            dependencies: ["CCRC32C", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "LogStore",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Broker", dependencies: ["LogStore", "KafkaProtocol"]),
+        .target(name: "CarShop"),
+        .target(name: "ReportService"),
+        .executableTarget(name: "tributaryd", dependencies: ["Broker"]),
+        .executableTarget(name: "tributary"),
+        .executableTarget(name: "carshop", dependencies: ["CarShop"]),
+        .executableTarget(name: "report-service", dependencies: ["ReportService"]),
+        .executableTarget(
+            name: "logstore-bench",
+            dependencies: ["LogStore"],
+            path: "Benchmarks/logstore-bench"
+        ),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
+    ]
+)

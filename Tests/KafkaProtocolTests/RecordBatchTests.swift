@@ -1,0 +1,65 @@
+import KafkaProtocol
+import Testing
+
+@Suite struct RecordBatchTests {
+    @Test func crc32cKnownVector() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8]()) == 0)
+    }
+
+    @Test func crc32cIsIncremental() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let whole = CRC32C.checksum(bytes)
+        let split = bytes.withUnsafeBytes { raw in
+            let first = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<333]))
+            return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[333...]), continuing: first)
+        }
+        #expect(whole == split)
+    }
+
+    @Test func builtBatchValidatesAndDecodes() throws {
+        var builder = RecordBatchBuilder(firstTimestamp: 1_700_000_000_000)
+        builder.append(key: Array("k1".utf8), value: Array("v1".utf8), headers: [.init(key: "h", value: [1, 2])])
+        builder.append(key: nil, value: Array(repeating: 7, count: 300), timestampDelta: 5)
+        let bytes = builder.build()
+        let header = try bytes.withUnsafeBytes { try RecordBatchHeader.validated($0, requireDenseOffsets: true) }
+        #expect(header.recordCount == 2)
+        #expect(header.lastOffsetDelta == 1)
+        #expect(header.maxTimestamp == 1_700_000_000_005)
+        #expect(header.totalSize == bytes.count)
+        let records = try bytes.withUnsafeBytes {
+            try Record.decodeAll(UnsafeRawBufferPointer(rebasing: $0[RecordBatchHeader.size...]), count: 2)
+        }
+        #expect(records == builder.records)
+    }
+
+    @Test func corruptionIsDetected() throws {
+        var builder = RecordBatchBuilder(firstTimestamp: 0)
+        builder.append(key: nil, value: Array("hello".utf8))
+        let good = builder.build()
+        var flipped = good
+        flipped[flipped.count - 1] ^= 0xFF
+        #expect(throws: RecordBatchError.self) { try flipped.withUnsafeBytes { try RecordBatchHeader.validated($0) } }
+        var badMagic = good
+        badMagic[RecordBatchHeader.Offset.magic] = 1
+        #expect(throws: RecordBatchError.unsupportedMagic(1)) { try badMagic.withUnsafeBytes { try RecordBatchHeader.validated($0) } }
+        let truncated = Array(good.dropLast(3))
+        #expect(throws: RecordBatchError.self) { try truncated.withUnsafeBytes { try RecordBatchHeader.validated($0) } }
+        // Rewriting the base offset leaves the CRC valid: it is not covered.
+        var rebased = good
+        rebased.withUnsafeMutableBytes { $0.storeBytes(of: Int64(42).bigEndian, toByteOffset: 0, as: Int64.self) }
+        let header = try rebased.withUnsafeBytes { try RecordBatchHeader.validated($0) }
+        #expect(header.baseOffset == 42)
+    }
+
+    @Test func varintRoundTrip() {
+        for value: Int64 in [0, 1, -1, 63, -64, 64, 300, -300, Int64(Int32.max), Int64.min, Int64.max] {
+            var bytes: [UInt8] = []
+            Varint.append(value, to: &bytes)
+            var index = 0
+            let decoded = bytes.withUnsafeBytes { Varint.read($0, at: &index) }
+            #expect(decoded == value)
+            #expect(index == bytes.count)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian machine, and nothing that is
+# already there: librdkafka-dev (CKafka), kcat (compatibility tests), python3-venv, and a
+# Python venv under .venv/ with the real Kafka clients we test against.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
+command -v kcat >/dev/null 2>&1 || need+=(kcat)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "install-deps: apt-get install ${need[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--python" ]; then
+  req=tests/python/requirements.txt
+  stamp=.venv/.installed
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+  fi
+  if [ ! -f "$stamp" ] || [ "$req" -nt "$stamp" ]; then
+    .venv/bin/pip install -q --disable-pip-version-check -r "$req"
+    touch "$stamp"
+  fi
+fi
