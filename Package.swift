@@ -6,7 +6,7 @@ import PackageDescription
 ///   CKafka ← KafkaClient ← CarShop / ReportService / tributary
 let package = Package(
     name: "Tributary",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tributaryd", targets: ["tributaryd"]),
         .executable(name: "tributary", targets: ["tributary"]),

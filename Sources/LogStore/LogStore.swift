@@ -1,1 +1,116 @@
-public enum LogStoreModule {}
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Logging
+import Synchronization
+
+/// The storage engine: a data directory of topics, each a set of partition logs, plus the
+/// broker's durable side stores (committed group offsets, producer ids).
+///
+/// ```
+/// let store = try LogStore(directory: "./data")
+/// try store.createTopic("events", partitions: 3)
+/// let result = try store.partition("events", 0).append(batchBytes)
+/// try await store.partition("events", 0).sync(upTo: result.lastOffset + 1)
+/// ```
+public final class LogStore: Sendable {
+    /// The data directory.
+    public let directory: String
+    /// Settings for topics that do not override them.
+    public let defaults: LogConfig
+    /// Committed consumer-group offsets.
+    public let groupOffsets: GroupOffsetStore
+    /// Allocates idempotent-producer ids that are never reused, across restarts.
+    public let producerIds: ProducerIdAllocator
+    /// True when the previous run did not close the store (a crash or `kill -9`).
+    public let recoveredFromCrash: Bool
+
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    let topics: Mutex<[String: Topic]>
+    private let closed = Atomic<Bool>(false)
+
+    static let cleanShutdownMarker = ".clean-shutdown"
+    var topicsDirectory: String { directory + "/topics" }
+
+    /// Opens the store at `directory`, creating it if needed and recovering every partition
+    /// when the last run did not shut down cleanly.
+    public init(directory: String, defaults: LogConfig = LogConfig(),
+                clock: @escaping @Sendable () -> Int64 = LogStore.wallClockMs,
+                logger: Logger = Logger(label: "tributary.logstore")) throws(LogStoreError) {
+        self.directory = directory
+        self.defaults = defaults
+        self.clock = clock
+        self.logger = logger
+        for path in [directory, directory + "/topics", directory + "/deleted"] {
+            try Self.makeDirectory(path)
+        }
+        let marker = directory + "/" + Self.cleanShutdownMarker
+        let clean = access(marker, F_OK) == 0
+        recoveredFromCrash = !clean
+        groupOffsets = try GroupOffsetStore(directory: directory + "/__group_offsets")
+        producerIds = try ProducerIdAllocator(path: directory + "/producer-ids")
+        var loaded: [String: Topic] = [:]
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/topics")) ?? []
+        for name in names.sorted() {
+            guard (try? TopicName.validate(name)) != nil else { continue }
+            let topicDirectory = directory + "/topics/" + name
+            guard let metadata = TopicMetadata.read(directory: topicDirectory) else {
+                logger.warning("ignoring \(topicDirectory): no readable topic.json")
+                continue
+            }
+            let config = try defaults.applying(metadata.config)
+            var partitions: [PartitionLog] = []
+            for index in 0..<metadata.partitions {
+                partitions.append(try PartitionLog(
+                    topic: name, partition: Int32(index), directory: topicDirectory + "/\(index)",
+                    config: config, cleanShutdown: clean, clock: clock, logger: logger))
+            }
+            loaded[name] = Topic(name: name, id: metadata.id, overrides: metadata.config, partitions: partitions)
+        }
+        topics = Mutex(loaded)
+        // From here on a crash must trigger recovery again.
+        if clean {
+            unlink(marker)
+            try AtomicFile.syncDirectory(directory)
+        }
+        try? FileManager.default.removeItem(atPath: directory + "/deleted")
+        try Self.makeDirectory(directory + "/deleted")
+        logger.info("log store open", metadata: [
+            "directory": "\(directory)", "topics": "\(loaded.count)", "recovered": "\(!clean)",
+        ])
+    }
+
+    /// Milliseconds since 1970, the default clock.
+    @Sendable public static func wallClockMs() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
+    /// Flushes every partition, writes checkpoints and indexes and the clean-shutdown marker,
+    /// so the next open skips recovery.
+    public func close() throws(LogStoreError) {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let all = topics.withLock { $0.values.flatMap(\.partitions) }
+        for partition in all { try partition.close() }
+        try groupOffsets.close()
+        try AtomicFile.write([], to: directory + "/" + Self.cleanShutdownMarker)
+        logger.info("log store closed cleanly", metadata: ["directory": "\(directory)"])
+    }
+
+    static func makeDirectory(_ path: String) throws(LogStoreError) {
+        if mkdir(path, 0o755) != 0, errno != EEXIST { throw .io(operation: "mkdir", path: path, errno: errno) }
+    }
+}
+
+/// A topic as the store holds it.
+struct Topic: Sendable {
+    var name: String
+    var id: UUID
+    var overrides: [String: String]
+    var partitions: [PartitionLog]
+}

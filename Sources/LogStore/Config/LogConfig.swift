@@ -1,0 +1,62 @@
+/// Per-topic log settings, named and defaulted as Kafka names and defaults them.
+public struct LogConfig: Sendable, Equatable {
+    /// Roll to a new segment when the active one reaches this size (`segment.bytes`).
+    public var segmentBytes: Int64 = 1 << 30
+    /// Roll to a new segment when the active one is this old (`segment.ms`, 7 days).
+    public var segmentMs: Int64 = 604_800_000
+    /// Delete whole segments whose newest record is older than this; -1 keeps forever.
+    public var retentionMs: Int64 = 604_800_000
+    /// Delete the oldest segments while the partition is larger than this; -1 is unlimited.
+    public var retentionBytes: Int64 = -1
+    /// The largest record batch accepted (`max.message.bytes`).
+    public var maxMessageBytes: Int = 1_048_588
+    /// Bytes between two sparse offset-index entries (`index.interval.bytes`).
+    public var indexIntervalBytes: Int = 4096
+
+    public init() {}
+
+    /// The Kafka config keys this type understands, for DescribeConfigs and validation.
+    public static let keys = ["segment.bytes", "segment.ms", "retention.ms", "retention.bytes",
+                              "max.message.bytes", "index.interval.bytes", "cleanup.policy"]
+
+    /// Applies Kafka-style string configs on top of `self`. Unknown keys and bad values throw.
+    public func applying(_ configs: [String: String]) throws(LogStoreError) -> LogConfig {
+        var config = self
+        for (key, value) in configs {
+            switch key {
+            case "segment.bytes":
+                config.segmentBytes = try Self.integer(key, value, in: 14...Int64(Int32.max))
+            case "segment.ms":
+                config.segmentMs = try Self.integer(key, value, in: 1...Int64.max)
+            case "retention.ms":
+                config.retentionMs = try Self.integer(key, value, in: -1...Int64.max)
+            case "retention.bytes":
+                config.retentionBytes = try Self.integer(key, value, in: -1...Int64.max)
+            case "max.message.bytes":
+                config.maxMessageBytes = Int(try Self.integer(key, value, in: 0...Int64(Int32.max)))
+            case "index.interval.bytes":
+                config.indexIntervalBytes = Int(try Self.integer(key, value, in: 0...Int64(Int32.max)))
+            case "cleanup.policy":
+                guard value == "delete" else { throw .invalidConfig("cleanup.policy '\(value)' is not supported (only delete)") }
+            default:
+                throw .invalidConfig("unknown topic config '\(key)'")
+            }
+        }
+        return config
+    }
+
+    /// Every setting as Kafka config strings.
+    public var asStrings: [String: String] {
+        ["segment.bytes": String(segmentBytes), "segment.ms": String(segmentMs),
+         "retention.ms": String(retentionMs), "retention.bytes": String(retentionBytes),
+         "max.message.bytes": String(maxMessageBytes), "index.interval.bytes": String(indexIntervalBytes),
+         "cleanup.policy": "delete"]
+    }
+
+    private static func integer(_ key: String, _ value: String, in range: ClosedRange<Int64>) throws(LogStoreError) -> Int64 {
+        guard let number = Int64(value), range.contains(number) else {
+            throw .invalidConfig("\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
+        }
+        return number
+    }
+}

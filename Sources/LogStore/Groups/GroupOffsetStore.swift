@@ -1,0 +1,183 @@
+import KafkaProtocol
+import Synchronization
+
+/// A partition of a topic.
+public struct TopicPartition: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var topic: String
+    public var partition: Int32
+    public init(_ topic: String, _ partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+    public static func < (a: Self, b: Self) -> Bool { (a.topic, a.partition) < (b.topic, b.partition) }
+    public var description: String { "\(topic)-\(partition)" }
+}
+
+/// An offset a consumer group committed for one partition.
+public struct CommittedOffset: Sendable, Equatable {
+    public var offset: Int64
+    public var leaderEpoch: Int32
+    public var metadata: String?
+    public var commitTimestamp: Int64
+    public init(offset: Int64, leaderEpoch: Int32 = -1, metadata: String? = nil, commitTimestamp: Int64) {
+        self.offset = offset
+        self.leaderEpoch = leaderEpoch
+        self.metadata = metadata
+        self.commitTimestamp = commitTimestamp
+    }
+}
+
+/// Committed consumer-group offsets: an append-only journal (`offsets.log`) of CRC-framed
+/// records, fsync'd before `commit` returns, replayed on open up to the first torn record,
+/// and compacted when it has grown well past its live contents.
+public final class GroupOffsetStore: Sendable {
+    let path: String
+    private let state: Mutex<State>
+
+    struct State: ~Copyable {
+        var journal: LogFile
+        var size: Int64
+        var offsets: [String: [TopicPartition: CommittedOffset]]
+    }
+
+    init(directory: String) throws(LogStoreError) {
+        try LogStore.makeDirectory(directory)
+        path = directory + "/offsets.log"
+        let journal = try LogFile(path: path)
+        let (offsets, validEnd) = try OffsetJournal.replay(journal)
+        if try journal.size() != validEnd { try journal.truncate(to: validEnd) }
+        try AtomicFile.syncDirectory(directory)
+        state = Mutex(State(journal: journal, size: validEnd, offsets: offsets))
+        try compactIfWorthIt()
+    }
+
+    /// Records the offsets and returns once they are on stable storage.
+    public func commit(group: String, offsets: [TopicPartition: CommittedOffset]) throws(LogStoreError) {
+        guard !offsets.isEmpty else { return }
+        let record = OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
+        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile in
+            try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
+            state.size += Int64(record.count)
+            state.offsets[group, default: [:]].merge(offsets) { $1 }
+            return state.journal
+        }
+        try journal.syncData()
+    }
+
+    /// The group's committed offset for one partition.
+    public func committed(group: String, _ partition: TopicPartition) -> CommittedOffset? {
+        state.withLock { $0.offsets[group]?[partition] }
+    }
+
+    /// Every committed offset of a group.
+    public func committed(group: String) -> [TopicPartition: CommittedOffset] {
+        state.withLock { $0.offsets[group] ?? [:] }
+    }
+
+    /// Groups that have committed offsets.
+    public func groups() -> [String] {
+        state.withLock { Array($0.offsets.keys) }.sorted()
+    }
+
+    /// Forgets a group's offsets (DeleteGroups), durably.
+    public func deleteGroup(_ group: String) throws(LogStoreError) {
+        let record = OffsetJournal.frame(OffsetJournal.encodeDelete(group: group))
+        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile in
+            try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
+            state.size += Int64(record.count)
+            state.offsets[group] = nil
+            return state.journal
+        }
+        try journal.syncData()
+    }
+
+    func close() throws(LogStoreError) {
+        try state.withLock { (state) throws(LogStoreError) in try state.journal.syncData() }
+    }
+
+    /// Rewrites the journal as one record per group when it is mostly superseded commits.
+    func compactIfWorthIt() throws(LogStoreError) {
+        try state.withLock { (state) throws(LogStoreError) in
+            var compacted: [UInt8] = []
+            for (group, offsets) in state.offsets.sorted(by: { $0.key < $1.key }) where !offsets.isEmpty {
+                compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
+            }
+            guard state.size > 1 << 20, state.size > Int64(compacted.count) * 4 else { return }
+            try AtomicFile.write(compacted, to: path)
+            state.journal = try LogFile(path: path)
+            state.size = Int64(compacted.count)
+        }
+    }
+}
+
+/// The journal's record format: `length u32 · crc32c u32 · payload`, payload
+/// `kind u8 · group · entries`.
+enum OffsetJournal {
+    static let commitKind: UInt8 = 1
+    static let deleteKind: UInt8 = 2
+
+    static func frame(_ payload: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.appendBigEndian(UInt32(payload.count))
+        bytes.appendBigEndian(CRC32C.checksum(payload))
+        return bytes + payload
+    }
+
+    static func encodeCommit(group: String, offsets: [TopicPartition: CommittedOffset]) -> [UInt8] {
+        var bytes: [UInt8] = [commitKind]
+        bytes.appendString(group)
+        bytes.appendBigEndian(Int32(offsets.count))
+        for (partition, committed) in offsets.sorted(by: { $0.key < $1.key }) {
+            bytes.appendString(partition.topic)
+            bytes.appendBigEndian(partition.partition)
+            bytes.appendBigEndian(committed.offset)
+            bytes.appendBigEndian(committed.leaderEpoch)
+            bytes.append(committed.metadata == nil ? 0 : 1)
+            bytes.appendString(committed.metadata ?? "")
+            bytes.appendBigEndian(committed.commitTimestamp)
+        }
+        return bytes
+    }
+
+    static func encodeDelete(group: String) -> [UInt8] {
+        var bytes: [UInt8] = [deleteKind]
+        bytes.appendString(group)
+        return bytes
+    }
+
+    /// Replays every intact record; returns the state and where the intact prefix ends.
+    static func replay(_ file: LogFile) throws(LogStoreError) -> ([String: [TopicPartition: CommittedOffset]], Int64) {
+        let bytes = try file.read(count: Int(try file.size()), at: 0)
+        var offsets: [String: [TopicPartition: CommittedOffset]] = [:]
+        var reader = ByteReader(bytes: bytes, position: 0)
+        var validEnd = 0
+        while let length: UInt32 = reader.read(), let crc: UInt32 = reader.read(),
+              let payload = reader.readBytes(Int(length)), CRC32C.checksum(payload) == crc,
+              apply(payload, to: &offsets) {
+            validEnd = reader.position
+        }
+        return (offsets, Int64(validEnd))
+    }
+
+    private static func apply(_ payload: [UInt8], to offsets: inout [String: [TopicPartition: CommittedOffset]]) -> Bool {
+        var reader = ByteReader(bytes: payload, position: 0)
+        guard let kind: UInt8 = reader.read(), let group = reader.readString() else { return false }
+        if kind == deleteKind {
+            offsets[group] = nil
+            return true
+        }
+        guard kind == commitKind, let count: Int32 = reader.read(), count >= 0 else { return false }
+        var entries: [TopicPartition: CommittedOffset] = [:]
+        for _ in 0..<count {
+            guard let topic = reader.readString(), let partition: Int32 = reader.read(),
+                  let offset: Int64 = reader.read(), let epoch: Int32 = reader.read(),
+                  let hasMetadata: UInt8 = reader.read(), let metadata = reader.readString(),
+                  let timestamp: Int64 = reader.read()
+            else { return false }
+            entries[TopicPartition(topic, partition)] = CommittedOffset(
+                offset: offset, leaderEpoch: epoch, metadata: hasMetadata == 1 ? metadata : nil, commitTimestamp: timestamp)
+        }
+        offsets[group, default: [:]].merge(entries) { $1 }
+        return true
+    }
+}

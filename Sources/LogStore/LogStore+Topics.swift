@@ -1,0 +1,130 @@
+import Foundation
+
+/// What the store tells about a topic (Metadata, DescribeConfigs, CreateTopics).
+public struct TopicDescription: Sendable, Equatable {
+    public var name: String
+    public var id: UUID
+    public var partitionCount: Int
+    /// Only the configs set on this topic.
+    public var overrides: [String: String]
+    /// Every config with its effective value.
+    public var effectiveConfig: LogConfig
+}
+
+extension LogStore {
+    /// Creates a topic with `partitions` partitions. `configs` are Kafka topic configs
+    /// (`retention.ms`, `segment.bytes`, …) validated before anything is written.
+    @discardableResult
+    public func createTopic(_ name: String, partitions: Int, configs: [String: String] = [:]) throws(LogStoreError) -> TopicDescription {
+        try TopicName.validate(name)
+        guard partitions > 0, partitions <= 100_000 else { throw .invalidPartitions("partition count must be 1...100000, got \(partitions)") }
+        let config = try defaults.applying(configs)
+        return try topics.withLock { (topics) throws(LogStoreError) -> TopicDescription in
+            guard topics[name] == nil else { throw LogStoreError.topicAlreadyExists(name) }
+            let topicDirectory = topicsDirectory + "/" + name
+            try Self.makeDirectory(topicDirectory)
+            let metadata = TopicMetadata(id: UUID(), partitions: partitions, config: configs)
+            var logs: [PartitionLog] = []
+            for index in 0..<partitions {
+                logs.append(try PartitionLog(topic: name, partition: Int32(index), directory: topicDirectory + "/\(index)",
+                                             config: config, cleanShutdown: false, clock: clock, logger: logger))
+            }
+            try metadata.write(directory: topicDirectory)
+            try AtomicFile.syncDirectory(topicsDirectory)
+            let topic = Topic(name: name, id: metadata.id, overrides: configs, partitions: logs)
+            topics[name] = topic
+            logger.info("created topic", metadata: ["topic": "\(name)", "partitions": "\(partitions)"])
+            return describe(topic)
+        }
+    }
+
+    /// Deletes a topic and its data. Readers already holding its files finish their reads.
+    public func deleteTopic(_ name: String) throws(LogStoreError) {
+        guard let topic = topics.withLock({ $0.removeValue(forKey: name) }) else {
+            throw .unknownTopicOrPartition(topic: name, partition: -1)
+        }
+        for partition in topic.partitions { try? partition.close() }
+        // Move out of topics/ first (atomic), then remove at leisure.
+        let graveyard = directory + "/deleted/" + UUID().uuidString
+        guard rename(topicsDirectory + "/" + name, graveyard) == 0 else {
+            throw .io(operation: "rename", path: topicsDirectory + "/" + name, errno: errno)
+        }
+        try AtomicFile.syncDirectory(topicsDirectory)
+        try? FileManager.default.removeItem(atPath: graveyard)
+        logger.info("deleted topic", metadata: ["topic": "\(name)"])
+    }
+
+    /// Grows a topic to `count` partitions (Kafka never shrinks one).
+    public func addPartitions(_ name: String, totalCount count: Int) throws(LogStoreError) {
+        try topics.withLock { (topics) throws(LogStoreError) in
+            guard var topic = topics[name] else { throw LogStoreError.unknownTopicOrPartition(topic: name, partition: -1) }
+            guard count > topic.partitions.count, count <= 100_000 else {
+                throw LogStoreError.invalidPartitions("topic \(name) has \(topic.partitions.count) partitions; cannot change to \(count)")
+            }
+            let config = try defaults.applying(topic.overrides)
+            let topicDirectory = topicsDirectory + "/" + name
+            for index in topic.partitions.count..<count {
+                topic.partitions.append(try PartitionLog(topic: name, partition: Int32(index), directory: topicDirectory + "/\(index)",
+                                                         config: config, cleanShutdown: false, clock: clock, logger: logger))
+            }
+            try TopicMetadata(id: topic.id, partitions: count, config: topic.overrides).write(directory: topicDirectory)
+            topics[name] = topic
+        }
+    }
+
+    /// Replaces a topic's config overrides (IncrementalAlterConfigs-style callers merge first).
+    public func setConfig(_ name: String, overrides: [String: String]) throws(LogStoreError) {
+        let config = try defaults.applying(overrides)
+        try topics.withLock { (topics) throws(LogStoreError) in
+            guard var topic = topics[name] else { throw LogStoreError.unknownTopicOrPartition(topic: name, partition: -1) }
+            try TopicMetadata(id: topic.id, partitions: topic.partitions.count, config: overrides)
+                .write(directory: topicsDirectory + "/" + name)
+            topic.overrides = overrides
+            for partition in topic.partitions { partition.update(config: config) }
+            topics[name] = topic
+        }
+    }
+
+    /// The partition log, or `unknownTopicOrPartition`.
+    public func partition(_ topic: String, _ partition: Int32) throws(LogStoreError) -> PartitionLog {
+        guard let log = topics.withLock({ topics -> PartitionLog? in
+            guard let found = topics[topic], partition >= 0, Int(partition) < found.partitions.count else { return nil }
+            return found.partitions[Int(partition)]
+        }) else { throw .unknownTopicOrPartition(topic: topic, partition: partition) }
+        return log
+    }
+
+    /// One topic's description, or nil.
+    public func describeTopic(_ name: String) -> TopicDescription? {
+        topics.withLock { $0[name].map(describe) }
+    }
+
+    /// Every topic, sorted by name.
+    public func listTopics() -> [TopicDescription] {
+        topics.withLock { $0.values.map(describe) }.sorted { $0.name < $1.name }
+    }
+
+    /// Every partition of every topic (metrics, retention).
+    public func allPartitions() -> [PartitionLog] {
+        topics.withLock { $0.values.flatMap(\.partitions) }
+    }
+
+    /// Runs retention on every partition; returns how many segments were deleted.
+    @discardableResult
+    public func enforceRetention() -> Int {
+        var deleted = 0
+        for partition in allPartitions() {
+            do {
+                deleted += try partition.enforceRetention()
+            } catch {
+                logger.error("retention failed for \(partition.topic)-\(partition.partition): \(error)")
+            }
+        }
+        return deleted
+    }
+
+    private func describe(_ topic: Topic) -> TopicDescription {
+        TopicDescription(name: topic.name, id: topic.id, partitionCount: topic.partitions.count,
+                         overrides: topic.overrides, effectiveConfig: (try? defaults.applying(topic.overrides)) ?? defaults)
+    }
+}

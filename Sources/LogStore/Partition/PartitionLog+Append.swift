@@ -1,0 +1,146 @@
+import KafkaProtocol
+
+/// The outcome of an append, in the terms a ProduceResponse needs.
+public struct AppendResult: Sendable, Equatable {
+    /// Offset given to the first record.
+    public var baseOffset: Int64
+    /// Offset of the last record.
+    public var lastOffset: Int64
+    /// The partition's log start offset after the append.
+    public var logStartOffset: Int64
+    /// True when every batch was a retry already in the log (offsets are the originals).
+    public var isDuplicate: Bool
+}
+
+extension PartitionLog {
+    /// Appends the record batches in `bytes` (whole RecordBatch v2 batches back to back, as
+    /// a producer sends them). Validates magic, length, CRC-32C and `lastOffsetDelta`,
+    /// checks idempotent-producer sequences, then writes the bytes unchanged except for
+    /// each batch's base offset. The data is in the page cache on return; call
+    /// `sync(upTo:)` with `lastOffset + 1` when it must be durable.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws(LogStoreError) -> AppendResult {
+        let maximumSize = state.withLock { $0.config.maxMessageBytes }
+        // CRC checks are the costly part of an append: done before taking the lock.
+        let batches: [(header: RecordBatchHeader, range: Range<Int>)]
+        do {
+            batches = try RecordBatchHeader.validatedBatches(bytes, requireDenseOffsets: true)
+        } catch {
+            throw .invalidRecord(error)
+        }
+        guard !batches.isEmpty else { throw .invalidRecord(.truncated(needed: RecordBatchHeader.size, available: 0)) }
+        for batch in batches where batch.header.totalSize > maximumSize {
+            throw .messageTooLarge(size: batch.header.totalSize, limit: maximumSize)
+        }
+        let now = clock()
+        return try state.withLock { (state) throws(LogStoreError) -> AppendResult in
+            guard !state.closed else { throw LogStoreError.closed }
+            return try appendLocked(bytes, batches: batches, now: now, state: &state)
+        }
+    }
+
+    /// Convenience for callers holding an array.
+    public func append(_ bytes: [UInt8]) throws(LogStoreError) -> AppendResult {
+        try bytes.withBytes { raw throws(LogStoreError) in try append(raw) }
+    }
+
+    private func appendLocked(
+        _ bytes: UnsafeRawBufferPointer,
+        batches: [(header: RecordBatchHeader, range: Range<Int>)],
+        now: Int64,
+        state: inout State
+    ) throws(LogStoreError) -> AppendResult {
+        // Decide every batch first, so a bad sequence in the middle rejects the whole set.
+        var producers = state.producers
+        var toWrite: [(header: RecordBatchHeader, range: Range<Int>)] = []
+        var first: Int64?
+        var last: Int64 = -1
+        var nextOffset = state.nextOffset
+        for (header, range) in batches {
+            switch try producers.check(header) {
+            case let .duplicate(original):
+                first = first ?? original.firstOffset
+                last = max(last, original.lastOffset)
+            case .append:
+                var assigned = header
+                assigned.baseOffset = nextOffset
+                nextOffset = assigned.lastOffset + 1
+                producers.record(assigned)
+                toWrite.append((assigned, range))
+                first = first ?? assigned.baseOffset
+                last = assigned.lastOffset
+            }
+        }
+        guard !toWrite.isEmpty else {
+            return AppendResult(baseOffset: first ?? -1, lastOffset: last,
+                                logStartOffset: state.logStartOffset, isDuplicate: true)
+        }
+        let incoming = toWrite.reduce(0) { $0 + $1.header.totalSize }
+        try rollIfNeeded(incomingBytes: incoming, lastOffset: nextOffset - 1, now: now, state: &state)
+        try write(toWrite, from: bytes, to: state.active, indexInterval: state.config.indexIntervalBytes)
+        state.producers = producers
+        if !state.active.hasUnsyncedData {
+            state.active.hasUnsyncedData = true
+            state.dirtySegments.append(state.active)
+        }
+        return AppendResult(baseOffset: first ?? toWrite[0].header.baseOffset, lastOffset: last,
+                            logStartOffset: state.logStartOffset, isDuplicate: false)
+    }
+
+    /// One positioned gather-write: for each batch, its new 8-byte base offset followed by
+    /// the producer's bytes from byte 8 on. Nothing is copied.
+    private func write(_ batches: [(header: RecordBatchHeader, range: Range<Int>)],
+                       from bytes: UnsafeRawBufferPointer, to segment: LogSegment,
+                       indexInterval: Int) throws(LogStoreError) {
+        let start = segment.size
+        let offsets = batches.map { $0.header.baseOffset.bigEndian }
+        let result = offsets.withUnsafeBytes { offsetBytes in
+            var pieces: [UnsafeRawBufferPointer] = []
+            pieces.reserveCapacity(batches.count * 2)
+            for (index, batch) in batches.enumerated() {
+                pieces.append(UnsafeRawBufferPointer(rebasing: offsetBytes[(index * 8)..<(index * 8 + 8)]))
+                pieces.append(UnsafeRawBufferPointer(rebasing: bytes[(batch.range.lowerBound + 8)..<batch.range.upperBound]))
+            }
+            return Result { () throws(LogStoreError) in try segment.log.write(pieces: pieces, at: start) }
+        }
+        do {
+            try result.get()
+        } catch {
+            // A short write (ENOSPC, EIO) must not leave half a batch where the next goes.
+            try? segment.log.truncate(to: start)
+            throw error
+        }
+        var position = start
+        for batch in batches {
+            segment.didAppend(batch.header, at: position, indexInterval: indexInterval)
+            position += Int64(batch.header.totalSize)
+        }
+    }
+
+    /// Starts a new segment when the active one would outgrow `segment.bytes`, is older than
+    /// `segment.ms`, or its relative offsets would overflow 32 bits.
+    func rollIfNeeded(incomingBytes: Int, lastOffset: Int64, now: Int64, state: inout State) throws(LogStoreError) {
+        let active = state.active
+        guard active.size > 0 else { return }
+        let tooBig = active.size + Int64(incomingBytes) > state.config.segmentBytes
+        let tooOld = now - active.createdAtMs >= state.config.segmentMs
+        let offsetOverflow = lastOffset - active.baseOffset > Int64(UInt32.max)
+        guard tooBig || tooOld || offsetOverflow else { return }
+        try roll(state: &state, now: now)
+    }
+
+    /// Closes the active segment for appends and opens a new one at the log end offset. The
+    /// old segment's fsync, indexes and the producer snapshot are written by the flusher.
+    func roll(state: inout State, now: Int64) throws(LogStoreError) {
+        let old = state.active
+        let segment = try LogSegment(directory: directory, baseOffset: old.nextOffset, nowMs: now)
+        state.segments.append(segment)
+        state.rolledSegments.append(old)
+        if !old.hasUnsyncedData {
+            old.hasUnsyncedData = true
+            state.dirtySegments.append(old)
+        }
+        state.directoryDirty = true
+        state.pendingSnapshots.append((segment.baseOffset, state.producers.encoded()))
+        scheduleFlushLocked(state: &state)
+    }
+}

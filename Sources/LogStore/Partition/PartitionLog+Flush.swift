@@ -1,0 +1,113 @@
+import Dispatch
+
+extension PartitionLog {
+    /// How often, at most, a flush also rewrites the `recovery-point` checkpoint.
+    static let checkpointIntervalMs: Int64 = 5_000
+
+    /// Returns once every offset below `offset` is on stable storage. Concurrent callers
+    /// share fsyncs: whoever arrives while one runs is served by the next (group commit).
+    public func sync(upTo offset: Int64) async throws {
+        if state.withLock({ $0.durableOffset >= offset }) { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let immediate: Result<Void, LogStoreError>? = state.withLock { state in
+                if state.durableOffset >= offset { return .success(()) }
+                if state.closed { return .failure(.closed) }
+                state.waiters.append(Waiter(offset: offset, continuation: continuation))
+                scheduleFlushLocked(state: &state)
+                return nil
+            }
+            if let immediate { continuation.resume(with: immediate) }
+        }
+    }
+
+    /// Queues a flush unless one is already queued; the queued one will see every write
+    /// made before it starts.
+    func scheduleFlushLocked(state: inout State) {
+        guard !state.flushScheduled else { return }
+        state.flushScheduled = true
+        flushQueue.async { [self] in runScheduledFlushes() }
+    }
+
+    private func runScheduledFlushes() {
+        while true {
+            let outcome: Result<Void, LogStoreError>
+            do throws(LogStoreError) {
+                try flushOnce(persistAllIndexes: false, snapshot: false)
+                outcome = .success(())
+            } catch {
+                logger.error("flush failed: \(error)")
+                outcome = .failure(error)
+            }
+            let (ready, again) = state.withLock { state -> ([Waiter], Bool) in
+                var ready: [Waiter] = []
+                if case .failure = outcome {
+                    ready = state.waiters
+                    state.waiters = []
+                } else {
+                    let durable = state.durableOffset
+                    ready = state.waiters.filter { $0.offset <= durable }
+                    state.waiters.removeAll { $0.offset <= durable }
+                }
+                let again = !state.waiters.isEmpty && !state.closed
+                if !again { state.flushScheduled = false }
+                return (ready, again)
+            }
+            for waiter in ready { waiter.continuation.resume(with: outcome.mapError { $0 as any Error }) }
+            if !again { return }
+        }
+    }
+
+    /// Flushes synchronously on the flush queue (close, tests, retention).
+    func flushNow(persistAllIndexes: Bool, snapshot: Bool) throws(LogStoreError) {
+        try flushQueue.sync {
+            Result { () throws(LogStoreError) in try flushOnce(persistAllIndexes: persistAllIndexes, snapshot: snapshot) }
+        }.get()
+    }
+
+    /// One round: take what is dirty under the lock, fsync it without the lock, then
+    /// advance the durable offset and, now and then, the recovery-point checkpoint.
+    private func flushOnce(persistAllIndexes: Bool, snapshot: Bool) throws(LogStoreError) {
+        let now = clock()
+        let work = state.withLock { state in
+            defer {
+                for segment in state.dirtySegments { segment.hasUnsyncedData = false }
+                state.dirtySegments = []
+                state.rolledSegments = []
+                state.pendingSnapshots = []
+                state.directoryDirty = false
+            }
+            let indexed = persistAllIndexes ? state.segments : state.rolledSegments
+            var snapshots = state.pendingSnapshots
+            if snapshot { snapshots.append((state.nextOffset, state.producers.encoded())) }
+            return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed,
+                    snapshots: snapshots, directoryDirty: state.directoryDirty,
+                    checkpoint: persistAllIndexes || !state.rolledSegments.isEmpty
+                        || now - state.lastCheckpointMs >= Self.checkpointIntervalMs)
+        }
+        do {
+            for segment in work.dirty { try segment.log.syncData() }
+            if work.directoryDirty { try AtomicFile.syncDirectory(directory) }
+            // Indexes of closed segments must be durable before the checkpoint passes them.
+            for segment in work.indexed { try segment.persistIndexes() }
+            for snapshot in work.snapshots { try ProducerStateSnapshot.write(snapshot.bytes, offset: snapshot.offset, directory: directory) }
+            if work.checkpoint { try RecoveryPoint.write(work.target, directory: directory) }
+        } catch {
+            // Nothing was marked durable; put the segments back so the next round retries.
+            state.withLock { state in
+                for segment in work.dirty where !segment.hasUnsyncedData {
+                    segment.hasUnsyncedData = true
+                    state.dirtySegments.append(segment)
+                }
+                state.directoryDirty = state.directoryDirty || work.directoryDirty
+            }
+            throw error
+        }
+        state.withLock { state in
+            state.durableOffset = max(state.durableOffset, work.target)
+            if work.checkpoint {
+                state.checkpointedOffset = work.target
+                state.lastCheckpointMs = now
+            }
+        }
+    }
+}

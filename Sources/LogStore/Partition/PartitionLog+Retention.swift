@@ -1,0 +1,43 @@
+extension PartitionLog {
+    /// Deletes whole segments that `retention.ms` or `retention.bytes` no longer keep, oldest
+    /// first, and advances the log start offset. The active segment is rolled first when
+    /// everything in it has expired, so an idle partition still frees its space.
+    /// Returns the number of segments deleted.
+    @discardableResult
+    public func enforceRetention() throws(LogStoreError) -> Int {
+        let now = clock()
+        let deleted = try state.withLock { (state) throws(LogStoreError) -> [LogSegment] in
+            guard !state.closed else { return [] }
+            let config = state.config
+            if config.retentionMs >= 0, state.active.size > 0, state.active.maxTimestamp < now - config.retentionMs {
+                try roll(state: &state, now: now)
+            }
+            var doomed = 0
+            if config.retentionMs >= 0 {
+                while doomed < state.segments.count - 1,
+                      state.segments[doomed].maxTimestamp < now - config.retentionMs {
+                    doomed += 1
+                }
+            }
+            if config.retentionBytes >= 0 {
+                var total = state.segments.reduce(Int64(0)) { $0 + $1.size }
+                for segment in state.segments[..<doomed] { total -= segment.size }
+                while doomed < state.segments.count - 1, total - state.segments[doomed].size >= config.retentionBytes {
+                    total -= state.segments[doomed].size
+                    doomed += 1
+                }
+            }
+            let removed = Array(state.segments[..<doomed])
+            state.segments.removeFirst(doomed)
+            state.durableOffset = max(state.durableOffset, state.logStartOffset)
+            return removed
+        }
+        if !deleted.isEmpty {
+            // The recovery point must never name an offset before the log start.
+            try flushNow(persistAllIndexes: false, snapshot: false)
+            for segment in deleted { segment.deleteFiles() }
+            logger.info("retention deleted \(deleted.count) segment(s); log start is now \(logStartOffset)")
+        }
+        return deleted.count
+    }
+}

@@ -1,0 +1,102 @@
+import Dispatch
+import KafkaProtocol
+import Logging
+import Synchronization
+
+/// One partition's log: an ordered list of segments, the last of which takes appends.
+///
+/// Thread-safe. Appends hold the lock only for the write itself; reads position
+/// themselves under the lock and then read file bytes without it, because everything below
+/// a segment's recorded size is immutable. Durability is group-committed: every waiter on
+/// `sync(upTo:)` that arrives while an fsync runs shares the next one.
+public final class PartitionLog: Sendable {
+    public let topic: String
+    public let partition: Int32
+    let directory: String
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    let state: Mutex<State>
+    /// Serialises fsyncs and checkpoint writes, off the appenders' path.
+    let flushQueue: DispatchQueue
+
+    struct Waiter {
+        var offset: Int64
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    struct State: ~Copyable {
+        var config: LogConfig
+        var segments: [LogSegment]
+        var producers: ProducerStateManager
+        /// Everything below this offset is on stable storage.
+        var durableOffset: Int64
+        /// The offset last written to the `recovery-point` file.
+        var checkpointedOffset: Int64
+        var lastCheckpointMs: Int64
+        var dirtySegments: [LogSegment] = []
+        var rolledSegments: [LogSegment] = []
+        var pendingSnapshots: [(offset: Int64, bytes: [UInt8])] = []
+        var directoryDirty = false
+        var flushScheduled = false
+        var waiters: [Waiter] = []
+        var closed = false
+
+        var active: LogSegment { segments[segments.count - 1] }
+        var nextOffset: Int64 { active.nextOffset }
+        var logStartOffset: Int64 { segments[0].baseOffset }
+    }
+
+    /// Opens (recovering if needed) or creates the partition in `directory`.
+    init(topic: String, partition: Int32, directory: String, config: LogConfig, cleanShutdown: Bool,
+         clock: @escaping @Sendable () -> Int64, logger: Logger) throws(LogStoreError) {
+        self.topic = topic
+        self.partition = partition
+        self.directory = directory
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "partition"] = "\(topic)-\(partition)"
+        self.logger = logger
+        flushQueue = DispatchQueue(label: "tributary.flush.\(topic)-\(partition)")
+        let loaded = try LogLoader(directory: directory, config: config, clock: clock, logger: logger)
+            .load(cleanShutdown: cleanShutdown)
+        state = Mutex(State(config: config, segments: loaded.segments, producers: loaded.producers,
+                            durableOffset: loaded.recoveryPoint, checkpointedOffset: loaded.recoveryPoint,
+                            lastCheckpointMs: clock()))
+    }
+
+    /// The offset the next appended record will get (log end offset); with one replica this
+    /// is also the high watermark.
+    public var highWatermark: Int64 { state.withLock { $0.nextOffset } }
+    /// The first offset still in the log.
+    public var logStartOffset: Int64 { state.withLock { $0.logStartOffset } }
+    /// Everything below this offset has been fsync'd.
+    public var durableOffset: Int64 { state.withLock { $0.durableOffset } }
+    /// The topic's settings as this partition applies them.
+    public var config: LogConfig { state.withLock { $0.config } }
+    /// Bytes on disk across all segments.
+    public var sizeInBytes: Int64 { state.withLock { $0.segments.reduce(0) { $0 + $1.size } } }
+    /// Number of segments (tests and metrics).
+    public var segmentCount: Int { state.withLock { $0.segments.count } }
+    /// Base offsets of every segment, oldest first.
+    public var segmentBaseOffsets: [Int64] { state.withLock { $0.segments.map(\.baseOffset) } }
+
+    func update(config: LogConfig) {
+        state.withLock { $0.config = config }
+    }
+
+    /// Flushes everything, writes indexes, the producer snapshot and the recovery point, and
+    /// refuses further appends. Called by `LogStore.close()`.
+    func close() throws(LogStoreError) {
+        let alreadyClosed = state.withLock { state in
+            defer { state.closed = true }
+            return state.closed
+        }
+        if alreadyClosed { return }
+        try flushNow(persistAllIndexes: true, snapshot: true)
+        let waiters = state.withLock { state in
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: LogStoreError.closed) }
+    }
+}

@@ -1,0 +1,86 @@
+/// The sparse offset index of one segment: relative offset → byte position of the batch
+/// that starts there, one entry every `index.interval.bytes`.
+///
+/// Kept in memory and written to the `.index` file when its segment is rolled or the store
+/// closes; an index that fails its sanity check on load is rebuilt from the log, never trusted.
+struct OffsetIndex: Sendable, Equatable {
+    static let entrySize = 8
+    private(set) var relativeOffsets: [UInt32] = []
+    private(set) var positions: [UInt32] = []
+
+    var count: Int { relativeOffsets.count }
+    var isEmpty: Bool { relativeOffsets.isEmpty }
+
+    mutating func append(relativeOffset: UInt32, position: UInt32) {
+        if let last = relativeOffsets.last, relativeOffset <= last { return }
+        relativeOffsets.append(relativeOffset)
+        positions.append(position)
+    }
+
+    /// The entry with the largest relative offset ≤ `relativeOffset`, or (0, 0).
+    func lookup(relativeOffset target: UInt32) -> (relativeOffset: UInt32, position: UInt32) {
+        var low = 0, high = relativeOffsets.count - 1, found = -1
+        while low <= high {
+            let mid = (low + high) / 2
+            if relativeOffsets[mid] <= target { found = mid; low = mid + 1 } else { high = mid - 1 }
+        }
+        return found < 0 ? (0, 0) : (relativeOffsets[found], positions[found])
+    }
+
+    /// The entry with the largest position ≤ `position`, or (0, 0).
+    func floor(position target: UInt32) -> (relativeOffset: UInt32, position: UInt32) {
+        var low = 0, high = positions.count - 1, found = -1
+        while low <= high {
+            let mid = (low + high) / 2
+            if positions[mid] <= target { found = mid; low = mid + 1 } else { high = mid - 1 }
+        }
+        return found < 0 ? (0, 0) : (relativeOffsets[found], positions[found])
+    }
+
+    /// Drops entries at or beyond `position` (the log was truncated there).
+    mutating func truncate(toPosition position: UInt32) {
+        while let last = positions.last, last >= position {
+            positions.removeLast()
+            relativeOffsets.removeLast()
+        }
+    }
+
+    func encoded() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * Self.entrySize)
+        for i in 0..<count {
+            bytes.appendBigEndian(relativeOffsets[i])
+            bytes.appendBigEndian(positions[i])
+        }
+        return bytes
+    }
+
+    /// Decodes an index file and checks it against the segment: entries strictly increasing
+    /// and every position inside the log. Returns nil when it cannot be trusted.
+    static func decode(_ bytes: [UInt8], logSize: Int64) -> OffsetIndex? {
+        guard bytes.count % entrySize == 0 else { return nil }
+        var index = OffsetIndex()
+        var at = 0
+        while at < bytes.count {
+            let relative: UInt32 = bytes.readBigEndian(at: at)
+            let position: UInt32 = bytes.readBigEndian(at: at + 4)
+            at += entrySize
+            if let last = index.relativeOffsets.last, relative <= last { return nil }
+            if let last = index.positions.last, position <= last { return nil }
+            guard Int64(position) < logSize else { return nil }
+            index.relativeOffsets.append(relative)
+            index.positions.append(position)
+        }
+        return index
+    }
+}
+
+extension [UInt8] {
+    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+
+    func readBigEndian<T: FixedWidthInteger>(at offset: Int) -> T {
+        withUnsafeBytes { T(bigEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
+}
