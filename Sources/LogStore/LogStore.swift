@@ -114,3 +114,19 @@ struct Topic: Sendable {
     var overrides: [String: String]
     var partitions: [PartitionLog]
 }
+
+extension LogStore {
+    /// Stops using the store the way a crash would: nothing more is flushed, checkpointed or
+    /// marked clean. Waits for flushes already under way. For crash tests.
+    func simulateCrash() {
+        closed.store(true, ordering: .releasing)
+        for partition in allPartitions() { partition.abandon() }
+    }
+}
+
+extension PartitionLog {
+    func abandon() {
+        state.withLock { $0.closed = true }
+        flushQueue.sync {}
+    }
+}

@@ -7,7 +7,7 @@ import Synchronization
 final class TemporaryDirectory: Sendable {
     let path: String
     init() {
-        var template = Array((NSTemporaryDirectory() + "/logstore-test-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "logstore-test-XXXXXX").utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -102,7 +102,7 @@ public final class GroupOffsetStore: Sendable {
             for (group, offsets) in state.offsets.sorted(by: { $0.key < $1.key }) where !offsets.isEmpty {
                 compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
             }
-            guard state.size > 1 << 20, state.size > Int64(compacted.count) * 4 else { return }
+            guard state.size > 64 << 10, state.size > Int64(compacted.count) * 4 else { return }
             try AtomicFile.write(compacted, to: path)
             state.journal = try LogFile(path: path)
             state.size = Int64(compacted.count)

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import LogStore
+
+@Suite struct GroupOffsetStoreTests {
+    @Test func commitsSurviveCleanAndUncleanRestarts() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.groupOffsets.commit(group: "g1", offsets: [
+                TopicPartition("a", 0): CommittedOffset(offset: 10, metadata: "m", commitTimestamp: 1),
+                TopicPartition("a", 1): CommittedOffset(offset: 20, leaderEpoch: 3, commitTimestamp: 2),
+            ])
+            try store.groupOffsets.commit(group: "g1", offsets: [TopicPartition("a", 0): CommittedOffset(offset: 11, commitTimestamp: 3)])
+            try store.groupOffsets.commit(group: "g2", offsets: [TopicPartition("b", 0): CommittedOffset(offset: 5, commitTimestamp: 4)])
+            try store.groupOffsets.commit(group: "gone", offsets: [TopicPartition("b", 0): CommittedOffset(offset: 5, commitTimestamp: 4)])
+            try store.groupOffsets.deleteGroup("gone")
+            store.simulateCrash()
+        }
+        let store = try LogStore(directory: dir.path)
+        #expect(store.groupOffsets.groups() == ["g1", "g2"])
+        #expect(store.groupOffsets.committed(group: "g1", TopicPartition("a", 0)) == CommittedOffset(offset: 11, commitTimestamp: 3))
+        #expect(store.groupOffsets.committed(group: "g1", TopicPartition("a", 1)) == CommittedOffset(offset: 20, leaderEpoch: 3, commitTimestamp: 2))
+        #expect(store.groupOffsets.committed(group: "g2").count == 1)
+        try store.close()
+    }
+
+    @Test func aTornJournalTailIsDropped() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("a", 0): CommittedOffset(offset: 1, commitTimestamp: 0)])
+            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("a", 0): CommittedOffset(offset: 2, commitTimestamp: 0)])
+            store.simulateCrash()
+        }
+        let path = dir.path + "/__group_offsets/offsets.log"
+        let file = try LogFile(path: path, create: false)
+        let size = try file.size()
+        try file.truncate(to: size - 3)  // the second commit is torn
+        try [1, 2, 3].withUnsafeBytes { try file.write($0, at: size - 3) }  // and garbage lands on it
+        let store = try LogStore(directory: dir.path)
+        #expect(store.groupOffsets.committed(group: "g", TopicPartition("a", 0))?.offset == 1)
+        try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("a", 0): CommittedOffset(offset: 3, commitTimestamp: 0)])
+        store.simulateCrash()
+        let again = try LogStore(directory: dir.path)
+        #expect(again.groupOffsets.committed(group: "g", TopicPartition("a", 0))?.offset == 3)
+        try again.close()
+    }
+
+    @Test func theJournalIsCompactedWhenMostlySuperseded() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            for i in 0..<2_000 {
+                try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
+            }
+            try store.close()
+        }
+        let path = dir.path + "/__group_offsets/offsets.log"
+        let before = try LogFile(path: path, create: false).size()
+        #expect(before > 64 << 10)
+        let store = try LogStore(directory: dir.path)
+        #expect(try LogFile(path: path, create: false).size() < 1000)
+        #expect(store.groupOffsets.committed(group: "g", TopicPartition("topic", 1))?.offset == 1_999)
+        #expect(store.groupOffsets.committed(group: "g", TopicPartition("topic", 2))?.offset == 1_997)
+        try store.close()
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+@testable import LogStore
+
+@Suite struct ProducerStateTests {
+    @Test func duplicatesReturnTheOriginalOffsetAndGapsAreRefused() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        let pid = try store.producerIds.next()
+        let first = try log.append(makeBatch(count: 3, tag: 0, producerId: pid, epoch: 0, sequence: 0))
+        let second = try log.append(makeBatch(count: 2, tag: 1, producerId: pid, epoch: 0, sequence: 3))
+        // A retry of either of the last five batches: same offsets, nothing written.
+        let retry = try log.append(makeBatch(count: 3, tag: 0, producerId: pid, epoch: 0, sequence: 0))
+        #expect(retry == AppendResult(baseOffset: first.baseOffset, lastOffset: first.lastOffset, logStartOffset: 0, isDuplicate: true))
+        #expect(try log.append(makeBatch(count: 2, tag: 1, producerId: pid, epoch: 0, sequence: 3)).baseOffset == second.baseOffset)
+        #expect(log.highWatermark == 5)
+        // A gap.
+        #expect(throws: LogStoreError.outOfOrderSequence(producerId: pid, expected: 5, received: 7)) {
+            try log.append(makeBatch(count: 1, producerId: pid, epoch: 0, sequence: 7))
+        }
+        // A new epoch must start at 0, and fences the old one.
+        #expect(throws: LogStoreError.outOfOrderSequence(producerId: pid, expected: 0, received: 5)) {
+            try log.append(makeBatch(count: 1, producerId: pid, epoch: 1, sequence: 5))
+        }
+        _ = try log.append(makeBatch(count: 1, producerId: pid, epoch: 1, sequence: 0))
+        #expect(throws: LogStoreError.invalidProducerEpoch(producerId: pid, current: 1, received: 0)) {
+            try log.append(makeBatch(count: 1, producerId: pid, epoch: 0, sequence: 5))
+        }
+        // Non-idempotent batches are never checked.
+        _ = try log.append(makeBatch(count: 1))
+        _ = try log.append(makeBatch(count: 1))
+        #expect(log.highWatermark == 8)
+        try store.close()
+    }
+
+    @Test func onlyTheLastFiveBatchesAreRemembered() throws {
+        var manager = ProducerStateManager()
+        for i in 0..<7 {
+            var header = try #require(makeBatch(count: 1, producerId: 9, epoch: 0, sequence: Int32(i)).withUnsafeBytes { RecordBatchHeader(bytes: $0) })
+            header.baseOffset = Int64(i)
+            #expect(try manager.check(header) == .append)
+            manager.record(header)
+        }
+        #expect(manager.producers[9]?.batches.map(\.firstSequence) == [2, 3, 4, 5, 6])
+        var old = try #require(makeBatch(count: 1, producerId: 9, epoch: 0, sequence: 1).withUnsafeBytes { RecordBatchHeader(bytes: $0) })
+        old.baseOffset = 1
+        #expect(throws: LogStoreError.self) { try manager.check(old) }
+        #expect(ProducerStateManager.decode(manager.encoded()) == manager)
+        var torn = manager.encoded()
+        torn.removeLast()
+        #expect(ProducerStateManager.decode(torn) == nil)
+    }
+
+    @Test(arguments: [true, false])
+    func stateSurvivesRestart(clean: Bool) throws {
+        let dir = TemporaryDirectory()
+        let pid: Int64
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("t", partitions: 1, configs: ["segment.bytes": "1500"])
+            let log = try store.partition("t", 0)
+            pid = try store.producerIds.next()
+            for seq in 0..<12 { _ = try log.append(makeBatch(count: 1, valueSize: 200, tag: seq, producerId: pid, epoch: 0, sequence: Int32(seq))) }
+            if clean { try store.close() } else { store.simulateCrash() }
+        }
+        let store = try LogStore(directory: dir.path)
+        let log = try store.partition("t", 0)
+        let retry = try log.append(makeBatch(count: 1, valueSize: 200, tag: 11, producerId: pid, epoch: 0, sequence: 11))
+        #expect(retry.isDuplicate && retry.baseOffset == 11)
+        #expect(throws: LogStoreError.outOfOrderSequence(producerId: pid, expected: 12, received: 13)) {
+            try log.append(makeBatch(count: 1, producerId: pid, epoch: 0, sequence: 13))
+        }
+        #expect(try log.append(makeBatch(count: 1, producerId: pid, epoch: 0, sequence: 12)).baseOffset == 12)
+        // Producer ids are never handed out twice, even after a crash.
+        #expect(try store.producerIds.next() > pid)
+        try store.close()
+    }
+}
+
+import KafkaProtocol

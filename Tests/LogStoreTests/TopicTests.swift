@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import LogStore
+
+@Suite struct TopicTests {
+    @Test(arguments: ["", ".", "..", "has space", "slash/no", "ü", String(repeating: "x", count: 250)])
+    func illegalNamesAreRefused(name: String) {
+        #expect(throws: LogStoreError.self) { try TopicName.validate(name) }
+    }
+
+    @Test(arguments: ["a", "car-shop-reported-events", "A.b_c-9", "...", String(repeating: "x", count: 249)])
+    func legalNamesAreAccepted(name: String) throws {
+        try TopicName.validate(name)
+    }
+
+    @Test func createDescribeGrowDeleteAndReopen() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("a", partitions: 2, configs: ["retention.ms": "1000"])
+            try store.createTopic("b", partitions: 1)
+            #expect(throws: LogStoreError.topicAlreadyExists("a")) { try store.createTopic("a", partitions: 1) }
+            #expect(throws: LogStoreError.self) { try store.createTopic("c", partitions: 0) }
+            #expect(throws: LogStoreError.self) { try store.createTopic("c", partitions: 1, configs: ["retention.ms": "soon"]) }
+            #expect(throws: LogStoreError.self) { try store.createTopic("c", partitions: 1, configs: ["no.such.config": "1"]) }
+            #expect(store.describeTopic("c") == nil)
+            try store.addPartitions("a", totalCount: 4)
+            #expect(throws: LogStoreError.self) { try store.addPartitions("a", totalCount: 3) }
+            _ = try store.partition("a", 3).append(makeBatch())
+            #expect(throws: LogStoreError.unknownTopicOrPartition(topic: "a", partition: 4)) { try store.partition("a", 4) }
+            try store.deleteTopic("b")
+            #expect(throws: LogStoreError.self) { try store.deleteTopic("b") }
+            try store.setConfig("a", overrides: ["retention.ms": "2000"])
+            try store.close()
+        }
+        let store = try LogStore(directory: dir.path)
+        #expect(store.listTopics().map(\.name) == ["a"])
+        let a = try #require(store.describeTopic("a"))
+        #expect(a.partitionCount == 4 && a.effectiveConfig.retentionMs == 2000)
+        #expect(try store.partition("a", 3).highWatermark == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/topics/b"))
+        try store.close()
+    }
+}
