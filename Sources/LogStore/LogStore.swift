@@ -130,3 +130,8 @@ extension PartitionLog {
         flushQueue.sync {}
     }
 }
+
+extension PartitionLog {
+    /// Size of the segment taking appends (crash tests).
+    var activeSegmentSize: Int64 { state.withLock { $0.active.size } }
+}
