@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // Hardware CRC-32C; Swift cannot reach the crc32 instructions directly.
@@ -34,10 +39,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Broker", dependencies: ["LogStore", "KafkaProtocol"]),
+        .target(
+            name: "Broker",
+            dependencies: [
+                "LogStore",
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .target(name: "CarShop"),
         .target(name: "ReportService"),
-        .executableTarget(name: "tributaryd", dependencies: ["Broker"]),
+        .executableTarget(
+            name: "tributaryd",
+            dependencies: [
+                "Broker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
         .executableTarget(name: "tributary"),
         .executableTarget(name: "carshop", dependencies: ["CarShop"]),
         .executableTarget(name: "report-service", dependencies: ["ReportService"]),
@@ -48,5 +73,17 @@ let package = Package(
         ),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
+        .testTarget(
+            name: "BrokerTests",
+            dependencies: [
+                "Broker",
+                "LogStore",
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -7,6 +7,12 @@ public struct FileSlice: Sendable {
     public let position: Int64
     public let count: Int
 
+    public init(file: LogFile, position: Int64, count: Int) {
+        self.file = file
+        self.position = position
+        self.count = count
+    }
+
     /// Reads the slice into memory (tests, tools; the broker sends it straight from the file).
     public func bytes() throws(LogStoreError) -> [UInt8] {
         try file.read(count: count, at: position)

@@ -1,0 +1,14 @@
+import NIOCore
+
+/// What a request handler knows about the connection a request came in on.
+public struct ConnectionContext: Sendable {
+    /// A number unique within this broker process.
+    public var id: UInt64
+    /// The client's address, for logs.
+    public var remoteAddress: String
+}
+
+/// Handles one request frame (everything after the size prefix) and says what to answer.
+public protocol KafkaRequestHandler: Sendable {
+    func handle(frame: ByteBuffer, connection: ConnectionContext) async -> RequestOutcome
+}

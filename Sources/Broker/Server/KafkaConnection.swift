@@ -1,0 +1,67 @@
+import Logging
+import NIOCore
+
+/// Serves one client connection: requests are handled concurrently (a slow fetch does not
+/// hold up a produce behind it) but answered strictly in request order, as Kafka clients
+/// require; at most `maximumInFlight` requests are pending at once.
+struct KafkaConnection {
+    let channel: NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>
+    let context: ConnectionContext
+    let handler: any KafkaRequestHandler
+    let maximumInFlight: Int
+    let logger: Logger
+
+    func run() async {
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                let permits = AsyncSemaphore(permits: maximumInFlight)
+                let (queue, queueContinuation) = AsyncStream<Task<RequestOutcome, Never>>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        // Writer: answers in the order requests arrived.
+                        for await pending in queue {
+                            let outcome = await pending.value
+                            permits.release()
+                            switch outcome {
+                            case let .respond(frame):
+                                try await outbound.write(frame)
+                            case .noResponse:
+                                continue
+                            case let .close(reason):
+                                logger.info("closing connection: \(reason)", metadata: ["client": "\(context.remoteAddress)"])
+                                throw ConnectionClosed()
+                            }
+                        }
+                    }
+                    group.addTask {
+                        // Reader: starts each request as soon as it arrives.
+                        defer { queueContinuation.finish() }
+                        do {
+                            for try await frame in inbound {
+                                await permits.acquire()
+                                let handler = handler, context = context
+                                queueContinuation.yield(Task { await handler.handle(frame: frame, connection: context) })
+                            }
+                        } catch {
+                            logger.debug("connection read ended: \(error)", metadata: ["client": "\(context.remoteAddress)"])
+                        }
+                    }
+                    do {
+                        // The reader ends at EOF and the writer then drains; a writer error
+                        // (or a deliberate close) must stop the reader too.
+                        while try await group.next() != nil {}
+                    } catch {
+                        group.cancelAll()
+                        throw error
+                    }
+                }
+            }
+        } catch is ConnectionClosed {
+            // Deliberate close after a malformed request.
+        } catch {
+            logger.debug("connection closed: \(error)", metadata: ["client": "\(context.remoteAddress)"])
+        }
+    }
+
+    private struct ConnectionClosed: Error {}
+}

@@ -1,0 +1,166 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The Kafka protocol listener: accepts connections, frames requests, and hands them to a
+/// `KafkaRequestHandler`. A swift-service-lifecycle `Service`: on graceful shutdown it stops
+/// accepting, lets every connection finish the requests it has in flight, then closes them.
+public final class KafkaServer: Service, Sendable {
+    /// Listener settings.
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// `socket.request.max.bytes`: larger frames close the connection.
+        public var maximumFrameSize: Int = 100 * 1024 * 1024
+        /// Pipelined requests a connection may have pending before the broker stops reading it.
+        public var maximumInFlightPerConnection: Int = 32
+        /// Connections beyond this are closed on accept.
+        public var maximumConnections: Int = 10_000
+        /// How long shutdown waits for in-flight requests.
+        public var shutdownGracePeriod: Duration = .seconds(10)
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    let configuration: Configuration
+    let handler: any KafkaRequestHandler
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+    let connections = ConnectionRegistry()
+    private let bound = Mutex<SocketAddress?>(nil)
+    private let boundWaiters = Mutex<[CheckedContinuation<SocketAddress?, Never>]>([])
+
+    public init(configuration: Configuration, handler: any KafkaRequestHandler,
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "tributary.server")) {
+        self.configuration = configuration
+        self.handler = handler
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+
+    /// The address the listener is bound to, once `run()` has bound it (nil if binding failed).
+    public func boundAddress() async -> SocketAddress? {
+        await withCheckedContinuation { continuation in
+            let ready: SocketAddress?? = bound.withLock { address in
+                if let address { return .some(address) }
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) } else {
+                boundWaiters.withLock { $0.append(continuation) }
+                // Re-check: the bind may have completed between the two locks.
+                if let address = bound.withLock({ $0 }) { resolveBound(address) }
+            }
+        }
+    }
+
+    private func resolveBound(_ address: SocketAddress?) {
+        let waiters = boundWaiters.withLock { waiters in
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: address) }
+    }
+
+    /// Number of open client connections (metrics, tests).
+    public var openConnections: Int { connections.count }
+
+    public func run() async throws {
+        let configuration = configuration
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>, Never>
+        do {
+            server = try await ServerBootstrap(group: eventLoopGroup)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize)))
+                        try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
+                        return try NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            resolveBound(nil)
+            throw error
+        }
+        let address = server.channel.localAddress
+        bound.withLock { $0 = address }
+        resolveBound(address)
+        logger.info("Kafka listener ready", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await channel in inbound {
+                        guard connections.count < configuration.maximumConnections else {
+                            logger.warning("connection limit \(configuration.maximumConnections) reached; refusing a client")
+                            try? await channel.channel.close()
+                            continue
+                        }
+                        let context = ConnectionContext(id: connections.nextId(),
+                                                        remoteAddress: channel.channel.remoteAddress.map { "\($0)" } ?? "?")
+                        connections.add(context.id, channel.channel)
+                        group.addTask { [self] in
+                            await KafkaConnection(channel: channel, context: context,
+                                                  handler: TrackingHandler(inner: handler, registry: connections),
+                                                  maximumInFlight: configuration.maximumInFlightPerConnection,
+                                                  logger: logger).run()
+                            connections.remove(context.id)
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: { [self] in
+            logger.info("Kafka listener stopping: no new connections, finishing in-flight requests")
+            server.channel.close(promise: nil)
+            let grace = configuration.shutdownGracePeriod
+            Task { [connections] in
+                let clock = ContinuousClock()
+                let deadline = clock.now.advanced(by: grace)
+                while connections.pendingRequests > 0, clock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                try? await Task.sleep(for: .milliseconds(50))  // let the last responses reach the socket
+                connections.closeAll()
+            }
+        }
+        logger.info("Kafka listener stopped")
+    }
+}
+
+/// Counts requests in flight per process, so shutdown knows when it may close connections.
+private struct TrackingHandler: KafkaRequestHandler {
+    let inner: any KafkaRequestHandler
+    let registry: ConnectionRegistry
+
+    func handle(frame: ByteBuffer, connection: ConnectionContext) async -> RequestOutcome {
+        registry.requestStarted()
+        defer { registry.requestFinished() }
+        return await inner.handle(frame: frame, connection: connection)
+    }
+}
+
+/// The open connections and the number of requests being handled.
+final class ConnectionRegistry: Sendable {
+    private let channels = Mutex<[UInt64: any Channel]>([:])
+    private let pending = Atomic<Int>(0)
+    private let ids = Atomic<UInt64>(0)
+
+    var count: Int { channels.withLock { $0.count } }
+    var pendingRequests: Int { pending.load(ordering: .relaxed) }
+    func nextId() -> UInt64 { ids.add(1, ordering: .relaxed).newValue }
+    func add(_ id: UInt64, _ channel: any Channel) { channels.withLock { $0[id] = channel } }
+    func remove(_ id: UInt64) { _ = channels.withLock { $0.removeValue(forKey: id) } }
+    func requestStarted() { pending.add(1, ordering: .relaxed) }
+    func requestFinished() { pending.subtract(1, ordering: .relaxed) }
+    func closeAll() {
+        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+    }
+}
