@@ -1,0 +1,49 @@
+import LogStore
+
+/// Everything `tributaryd` can be told, with the defaults of SPEC.md.
+public struct BrokerConfiguration: Sendable {
+    /// Kafka listener (`--listen`).
+    public var listenHost = "0.0.0.0"
+    public var listenPort = 9092
+    /// What clients are told to connect to (`--advertised-listener`).
+    public var advertisedHost = "localhost"
+    public var advertisedPort = 9092
+    /// Data directory (`--data-dir`).
+    public var dataDirectory = "./data"
+    /// Topics to create at start (`--topics`), like `kafka-topics --create --if-not-exists`.
+    public var topicsFile: String?
+    /// Admin HTTP (`--http`).
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 9644
+    /// This broker's node id (`--node-id`).
+    public var nodeId: Int32 = 0
+    /// Create unknown topics on first use (`--auto-create-topics`), with this many partitions.
+    public var autoCreateTopics = true
+    public var autoCreatePartitions = 1
+    /// When produced data is fsync'd (`--flush`).
+    public var flush: FlushPolicy = .acks
+    /// `message.max.bytes`: the largest record batch accepted.
+    public var messageMaxBytes = 1_048_588
+    /// `socket.request.max.bytes`: larger frames close the connection.
+    public var socketRequestMaxBytes = 100 * 1024 * 1024
+    /// Connections beyond this are refused.
+    public var maxConnections = 10_000
+    /// Requests one connection may have pending before the broker stops reading from it.
+    public var maxInFlightRequestsPerConnection = 32
+    /// How often retention runs.
+    public var retentionCheckIntervalMs: Int64 = 60_000
+    /// Topic defaults (retention, segment size) for topics that do not override them.
+    public var logDefaults = LogConfig()
+
+    public init() {}
+
+    /// Parses `host:port`, accepting `[v6]:port`.
+    public static func parseAddress(_ value: String) -> (host: String, port: Int)? {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { return nil }
+        var host = String(value[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

@@ -1,0 +1,120 @@
+extension GroupCoordinator {
+    // MARK: SyncGroup
+
+    /// Hands the leader's assignment to every member; followers wait for the leader.
+    public func sync(groupId: String, generationId: Int32, memberId: String,
+                     assignments: [String: [UInt8]]) async -> SyncGroupOutput {
+        func failure(_ code: GroupErrorCode) -> SyncGroupOutput {
+            SyncGroupOutput(errorCode: code.rawValue, protocolType: nil, protocolName: nil, assignment: [])
+        }
+        guard let group = groups[groupId], group.members[memberId] != nil else { return failure(.unknownMemberId) }
+        guard generationId == group.generationId else { return failure(.illegalGeneration) }
+        switch group.state {
+        case .empty, .dead:
+            return failure(.unknownMemberId)
+        case .preparingRebalance:
+            return failure(.rebalanceInProgress)
+        case .stable:
+            return SyncGroupOutput(errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName,
+                                   assignment: group.members[memberId]?.assignment ?? [])
+        case .completingRebalance:
+            group.members[memberId]?.lastHeartbeatMs = clock()
+            return await withCheckedContinuation { continuation in
+                group.members[memberId]?.pendingSync = continuation
+                if memberId == group.leaderId { completeSync(group, assignments: assignments) }
+            }
+        }
+    }
+
+    private func completeSync(_ group: ConsumerGroup, assignments: [String: [UInt8]]) {
+        group.state = .stable
+        for id in group.joinOrder {
+            group.members[id]?.assignment = assignments[id] ?? []
+            if let continuation = group.members[id]?.pendingSync {
+                group.members[id]?.pendingSync = nil
+                continuation.resume(returning: SyncGroupOutput(
+                    errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName,
+                    assignment: group.members[id]?.assignment ?? []))
+            }
+        }
+    }
+
+    // MARK: Heartbeat
+
+    /// Keeps a member alive; tells it to rejoin when a rebalance is under way.
+    public func heartbeat(groupId: String, generationId: Int32, memberId: String) -> Int16 {
+        guard let group = groups[groupId], group.members[memberId] != nil else { return GroupErrorCode.unknownMemberId.rawValue }
+        switch group.state {
+        case .empty, .dead:
+            return GroupErrorCode.unknownMemberId.rawValue
+        case .preparingRebalance:
+            group.members[memberId]?.lastHeartbeatMs = clock()
+            return GroupErrorCode.rebalanceInProgress.rawValue
+        case .completingRebalance, .stable:
+            guard generationId == group.generationId else { return GroupErrorCode.illegalGeneration.rawValue }
+            group.members[memberId]?.lastHeartbeatMs = clock()
+            return 0
+        }
+    }
+
+    // MARK: LeaveGroup
+
+    /// Removes members (by id, or by static instance id); the group rebalances without them.
+    /// Returns an error code per member, in order.
+    public func leave(groupId: String, members: [(memberId: String, groupInstanceId: String?)]) -> [Int16] {
+        guard let group = groups[groupId] else { return members.map { _ in GroupErrorCode.unknownMemberId.rawValue } }
+        var codes: [Int16] = []
+        for (memberId, instanceId) in members {
+            let id = memberId.isEmpty ? group.members.values.first { $0.groupInstanceId == instanceId && instanceId != nil }?.memberId : memberId
+            guard let id, group.members[id] != nil else {
+                codes.append(GroupErrorCode.unknownMemberId.rawValue)
+                continue
+            }
+            group.remove(id)
+            codes.append(0)
+            logger.debug("member \(id) left group \(groupId)")
+        }
+        if codes.contains(0) { memberSetChanged(group, reason: "members left") }
+        return codes
+    }
+
+    /// After members disappear: rebalance the rest, or settle an emptied group.
+    func memberSetChanged(_ group: ConsumerGroup, reason: String) {
+        switch group.state {
+        case .stable, .completingRebalance:
+            prepareRebalance(group, reason: reason)
+            maybeCompleteJoin(group)
+        case .preparingRebalance:
+            maybeCompleteJoin(group)
+        case .empty, .dead:
+            break
+        }
+        if group.isEmpty, group.state == .preparingRebalance { maybeCompleteJoin(group, deadlinePassed: true) }
+    }
+
+    // MARK: Timeouts
+
+    /// Expires silent members (session timeout), unused member ids, and rebalances whose
+    /// rebalance timeout has passed. Called periodically.
+    public func tick() {
+        let now = clock()
+        for group in groups.values {
+            group.pendingMemberIds = group.pendingMemberIds.filter { $0.value > now }
+            var expired: [String] = []
+            for member in group.members.values where member.pendingJoin == nil {
+                if now - member.lastHeartbeatMs > member.sessionTimeoutMs { expired.append(member.memberId) }
+            }
+            if group.state == .preparingRebalance, let deadline = group.rebalanceDeadlineMs, now >= deadline {
+                maybeCompleteJoin(group, deadlinePassed: true)
+                continue
+            }
+            if !expired.isEmpty {
+                for id in expired { group.remove(id) }
+                logger.info("group \(group.groupId): session timeout expired for \(expired.count) member(s)")
+                memberSetChanged(group, reason: "session timeout")
+            } else if group.state == .preparingRebalance {
+                maybeCompleteJoin(group)
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import LogStore
+
+extension GroupCoordinator {
+    /// Checks that a commit may be accepted. Members commit with their generation; a client
+    /// that manages partitions itself (`assign()`) commits with generation -1 and no member
+    /// id, which Kafka allows while the group has no members.
+    public func validateCommit(groupId: String, generationId: Int32, memberId: String) -> Int16 {
+        guard !groupId.isEmpty else { return GroupErrorCode.invalidGroupId.rawValue }
+        guard let group = groups[groupId], !group.isEmpty else {
+            return generationId < 0 ? 0 : GroupErrorCode.illegalGeneration.rawValue
+        }
+        if generationId < 0, memberId.isEmpty { return GroupErrorCode.unknownMemberId.rawValue }
+        guard group.members[memberId] != nil else { return GroupErrorCode.unknownMemberId.rawValue }
+        guard generationId == group.generationId else { return GroupErrorCode.illegalGeneration.rawValue }
+        if group.state == .preparingRebalance || group.state == .completingRebalance {
+            return GroupErrorCode.rebalanceInProgress.rawValue
+        }
+        group.members[memberId]?.lastHeartbeatMs = clock()
+        return 0
+    }
+
+    /// Stores offsets durably (after `validateCommit` said 0).
+    public nonisolated func commit(groupId: String, offsets committed: [TopicPartition: CommittedOffset]) throws(LogStoreError) {
+        try offsets.commit(group: groupId, offsets: committed)
+    }
+
+    /// One group's description (DescribeGroups); unknown groups are reported Dead, as Kafka does.
+    public func describe(groupId: String) -> GroupDescription {
+        if let group = groups[groupId] { return group.description() }
+        if !offsets.committed(group: groupId).isEmpty {
+            return GroupDescription(groupId: groupId, state: .empty, protocolType: "consumer", protocolName: "", members: [])
+        }
+        return GroupDescription(groupId: groupId, state: .dead, protocolType: "", protocolName: "", members: [])
+    }
+
+    /// Every group the broker knows: live ones and ones that only have committed offsets.
+    public func list() -> [(groupId: String, protocolType: String, state: GroupState)] {
+        var result: [String: (String, GroupState)] = [:]
+        for group in offsets.groups() { result[group] = ("consumer", .empty) }
+        for (id, group) in groups where group.state != .dead {
+            result[id] = (group.protocolType ?? result[id]?.0 ?? "consumer", group.state)
+        }
+        return result.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }
+    }
+
+    /// Deletes an empty group and its committed offsets (DeleteGroups).
+    public func delete(groupId: String) -> Int16 {
+        let known = groups[groupId] != nil || !offsets.committed(group: groupId).isEmpty
+        guard known else { return GroupErrorCode.groupIdNotFound.rawValue }
+        if let group = groups[groupId], !group.isEmpty { return GroupErrorCode.nonEmptyGroup.rawValue }
+        groups[groupId] = nil
+        do {
+            try offsets.deleteGroup(groupId)
+        } catch {
+            logger.error("deleting offsets of group \(groupId) failed: \(error)")
+            return -1
+        }
+        return 0
+    }
+}
+
+extension GroupCoordinator {
+    /// The group's generation, or -1 when unknown (tests, DescribeGroups callers).
+    public func currentGeneration(groupId: String) -> Int32 { groups[groupId]?.generationId ?? -1 }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import LogStore
+import Synchronization
+import Testing
+@testable import Broker
+
+final class TestClock: Sendable {
+    let now = Atomic<Int64>(1_000_000)
+    func advance(_ ms: Int64) { now.add(ms, ordering: .relaxed) }
+    var function: @Sendable () -> Int64 { { [self] in now.load(ordering: .relaxed) } }
+}
+
+/// A coordinator over a throwaway store, with a hand-moved clock.
+struct CoordinatorFixture {
+    let directory: String
+    let store: LogStore
+    let clock = TestClock()
+    let coordinator: GroupCoordinator
+
+    init(initialDelayMs: Int64 = 0) throws {
+        directory = NSTemporaryDirectory() + "coordinator-\(UUID().uuidString)"
+        store = try LogStore(directory: directory)
+        var configuration = GroupCoordinator.Configuration()
+        configuration.initialRebalanceDelayMs = initialDelayMs
+        coordinator = GroupCoordinator(configuration: configuration, offsets: store.groupOffsets, clock: clock.function)
+    }
+
+    func cleanUp() {
+        try? store.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func joinInput(_ memberId: String = "", protocols: [String] = ["range"], session: Int32 = 10_000,
+                   rebalance: Int32 = 30_000, requireKnown: Bool = true, instance: String? = nil) -> JoinGroupInput {
+        JoinGroupInput(groupId: "g", memberId: memberId, groupInstanceId: instance, clientId: "client", clientHost: "/127.0.0.1",
+                       sessionTimeoutMs: session, rebalanceTimeoutMs: rebalance, protocolType: "consumer",
+                       protocols: protocols.map { GroupProtocol(name: $0, metadata: Array($0.utf8)) },
+                       requireKnownMemberId: requireKnown)
+    }
+
+    /// The v4+ two-step join: MEMBER_ID_REQUIRED, then join with the id.
+    func newMemberId(protocols: [String] = ["range"]) async -> String {
+        let first = await coordinator.join(joinInput(protocols: protocols))
+        #expect(first.errorCode == GroupErrorCode.memberIdRequired.rawValue)
+        return first.memberId
+    }
+}
+
+@Suite struct GroupCoordinatorTests {
+    @Test func singleMemberJoinsSyncsAndIsStable() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let id = await f.newMemberId()
+        #expect(id.hasPrefix("client-"))
+        let joined = await f.coordinator.join(f.joinInput(id))
+        #expect(joined.errorCode == 0 && joined.generationId == 1 && joined.leader == id && joined.protocolName == "range")
+        #expect(joined.members.map(\.memberId) == [id])
+        #expect(await f.coordinator.describe(groupId: "g").state == .completingRebalance)
+        let synced = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: id, assignments: [id: [1, 2, 3]])
+        #expect(synced.errorCode == 0 && synced.assignment == [1, 2, 3])
+        #expect(await f.coordinator.describe(groupId: "g").state == .stable)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: id) == 0)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 0, memberId: id) == GroupErrorCode.illegalGeneration.rawValue)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: "nobody") == GroupErrorCode.unknownMemberId.rawValue)
+    }
+
+    @Test func twoMembersShareAGenerationAndFollowersWaitForTheLeader() async throws {
+        let f = try CoordinatorFixture(initialDelayMs: 3_000)
+        defer { f.cleanUp() }
+        let a = await f.newMemberId(protocols: ["range", "roundrobin"])
+        let b = await f.newMemberId(protocols: ["roundrobin"])
+        async let joinA = f.coordinator.join(f.joinInput(a, protocols: ["range", "roundrobin"]))
+        async let joinB = f.coordinator.join(f.joinInput(b, protocols: ["roundrobin"]))
+        try await Task.sleep(for: .milliseconds(50))
+        f.clock.advance(3_001)
+        await f.coordinator.tick()
+        let (ja, jb) = await (joinA, joinB)
+        #expect(ja.generationId == 1 && jb.generationId == 1)
+        #expect(ja.protocolName == "roundrobin")  // the only protocol both support
+        let leader = ja.leader
+        #expect(jb.leader == leader)
+        #expect((leader == a ? ja : jb).members.count == 2)
+        #expect((leader == a ? jb : ja).members.isEmpty)
+        let follower = leader == a ? b : a
+        async let followerSync = f.coordinator.sync(groupId: "g", generationId: 1, memberId: follower, assignments: [:])
+        try await Task.sleep(for: .milliseconds(50))
+        let leaderSync = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: leader, assignments: [leader: [1], follower: [2]])
+        #expect(leaderSync.assignment == [1])
+        #expect(await followerSync.assignment == [2])
+    }
+
+    @Test func aNewMemberTriggersARebalanceThatExistingMembersRejoin() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a))
+        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [a: [1]])
+        let b = await f.newMemberId()
+        async let joinB = f.coordinator.join(f.joinInput(b))
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await f.coordinator.describe(groupId: "g").state == .preparingRebalance)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a) == GroupErrorCode.rebalanceInProgress.rawValue)
+        #expect(await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [:]).errorCode == GroupErrorCode.rebalanceInProgress.rawValue)
+        let rejoinA = await f.coordinator.join(f.joinInput(a))
+        let joinedB = await joinB
+        #expect(rejoinA.generationId == 2 && joinedB.generationId == 2)
+        #expect(rejoinA.leader == a)  // the leader keeps its role
+        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: 2, memberId: a) == GroupErrorCode.rebalanceInProgress.rawValue)
+    }
+
+    @Test func aSilentMemberIsRemovedAfterItsSessionTimeout() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let a = await f.newMemberId()
+        let b = await f.newMemberId()
+        async let joinA = f.coordinator.join(f.joinInput(a, session: 10_000))
+        async let joinB = f.coordinator.join(f.joinInput(b, session: 10_000))
+        _ = await (joinA, joinB)
+        let generation = await f.coordinator.describe(groupId: "g").members.count
+        #expect(generation == 2)
+        let leader = await f.coordinator.describe(groupId: "g").members.first?.memberId ?? ""
+        _ = await f.coordinator.sync(groupId: "g", generationId: await f.generation(), memberId: leader, assignments: [:])
+        // b heartbeats, a goes silent.
+        let survivor = leader == a ? b : a, silent = leader == a ? a : b
+        for _ in 0..<3 {
+            f.clock.advance(4_000)
+            _ = await f.coordinator.heartbeat(groupId: "g", generationId: await f.generation(), memberId: survivor)
+            await f.coordinator.tick()
+        }
+        let description = await f.coordinator.describe(groupId: "g")
+        #expect(description.members.map(\.memberId) == [survivor])
+        #expect(description.state == .preparingRebalance)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: silent) == GroupErrorCode.unknownMemberId.rawValue)
+        let rejoined = await f.coordinator.join(f.joinInput(survivor))
+        #expect(rejoined.generationId == 2 && rejoined.leader == survivor && rejoined.members.count == 1)
+    }
+
+    @Test func membersThatDoNotRejoinBeforeTheRebalanceTimeoutAreDropped() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a, session: 60_000, rebalance: 5_000))
+        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [:])
+        let b = await f.newMemberId()
+        async let joinB = f.coordinator.join(f.joinInput(b, session: 60_000, rebalance: 5_000))
+        try await Task.sleep(for: .milliseconds(50))
+        f.clock.advance(5_001)  // a never rejoins
+        await f.coordinator.tick()
+        let joined = await joinB
+        #expect(joined.generationId == 2 && joined.leader == b && joined.members.map(\.memberId) == [b])
+    }
+
+    @Test func leavingRebalancesAndTheLastLeaverEmptiesTheGroup() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a))
+        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [:])
+        #expect(await f.coordinator.leave(groupId: "g", members: [(a, nil)]) == [0])
+        #expect(await f.coordinator.describe(groupId: "g").state == .empty)
+        #expect(await f.coordinator.leave(groupId: "g", members: [(a, nil)]) == [GroupErrorCode.unknownMemberId.rawValue])
+        // An empty group can be deleted, with its offsets.
+        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: -1, memberId: "") == 0)
+        try f.coordinator.commit(groupId: "g", offsets: [TopicPartition("t", 0): CommittedOffset(offset: 5, commitTimestamp: 0)])
+        #expect(await f.coordinator.list().map(\.groupId) == ["g"])
+        #expect(await f.coordinator.delete(groupId: "g") == 0)
+        #expect(f.store.groupOffsets.committed(group: "g").isEmpty)
+        #expect(await f.coordinator.delete(groupId: "g") == GroupErrorCode.groupIdNotFound.rawValue)
+    }
+
+    @Test func badJoinsGetKafkasErrors() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        #expect(await f.coordinator.join(f.joinInput(session: 10)).errorCode == GroupErrorCode.invalidSessionTimeout.rawValue)
+        #expect(await f.coordinator.join(f.joinInput("made-up")).errorCode == GroupErrorCode.unknownMemberId.rawValue)
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a))
+        let other = await f.coordinator.join(f.joinInput(protocols: ["sticky"], requireKnown: false))
+        #expect(other.errorCode == GroupErrorCode.inconsistentGroupProtocol.rawValue)
+        var empty = f.joinInput()
+        empty.groupId = ""
+        #expect(await f.coordinator.join(empty).errorCode == GroupErrorCode.invalidGroupId.rawValue)
+        // A non-empty group cannot be deleted.
+        #expect(await f.coordinator.delete(groupId: "g") == GroupErrorCode.nonEmptyGroup.rawValue)
+        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: 7, memberId: a) == GroupErrorCode.illegalGeneration.rawValue)
+    }
+}
+
+extension CoordinatorFixture {
+    func generation() async -> Int32 { await coordinator.currentGeneration(groupId: "g") }
+}
