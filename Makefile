@@ -3,12 +3,15 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release
 BENCH_DIR ?= $(CURDIR)/.bench-data
 
-.PHONY: all deps build build-release test test-swift bench run clean
+.PHONY: all deps deps-python build build-release test test-clients bench run clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+deps-python:
+	@scripts/install-deps.sh --python
 
 build: deps
 	$(SWIFT) build
@@ -17,9 +20,15 @@ build-release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## test: everything CI runs. Installs what is missing, builds, runs every test.
-test: deps
+test: deps deps-python
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-clients
+
+## test-clients: real Kafka clients (kcat, kafka-python, confluent-kafka, aiokafka) against tributaryd.
+test-clients: deps-python
+	$(SWIFT) build --product tributaryd
+	cd tests/python && ../../.venv/bin/python -m pytest -q
 
 ## bench: the benchmarks, printed as Markdown tables.
 bench: build-release

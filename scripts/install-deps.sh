@@ -5,14 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 need=()
 pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "install-deps: apt-get install ${need[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
@@ -22,7 +22,12 @@ if [ "${1:-}" = "--python" ]; then
   req=tests/python/requirements.txt
   stamp=.venv/.installed
   if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+    if ! python3 -m venv .venv 2>/dev/null; then
+      # Debian splits venv support out of python3.
+      rm -rf .venv
+      ${sudo_cmd:-} apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv .venv
+    fi
   fi
   if [ ! -f "$stamp" ] || [ "$req" -nt "$stamp" ]; then
     .venv/bin/pip install -q --disable-pip-version-check -r "$req"

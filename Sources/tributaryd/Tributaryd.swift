@@ -1,0 +1,105 @@
+import ArgumentParser
+import Broker
+import Configuration
+import Foundation
+import Logging
+import SystemPackage
+import LogStore
+
+/// `tributaryd`: the Kafka-compatible broker daemon.
+///
+/// Every flag can also be given as `TRIBUTARY_<NAME>` in the environment or as a key in the
+/// JSON file named by `--config`; a flag beats the environment, which beats the file.
+@main
+struct Tributaryd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tributaryd",
+        abstract: "A Kafka-compatible, single-node, append-only log broker.",
+        discussion: """
+            Every option is also read from the environment as TRIBUTARY_<NAME> (e.g. TRIBUTARY_DATA_DIR) \
+            and from the JSON file given by --config (e.g. {"data-dir": "/var/lib/tributary"}). \
+            Precedence: flag > environment > file > default.
+            """)
+
+    @Option(help: "Kafka listener address host:port (default 0.0.0.0:9092).") var listen: String?
+    @Option(name: .customLong("advertised-listener"), help: "Address clients are told to use (default localhost:9092).") var advertisedListener: String?
+    @Option(name: .customLong("data-dir"), help: "Data directory (default ./data).") var dataDir: String?
+    @Option(help: "Topics file applied at start (default ./topics.json when it exists).") var topics: String?
+    @Option(help: "Admin HTTP address host:port for /health, /ready, /metrics (default 127.0.0.1:9644).") var http: String?
+    @Option(name: .customLong("node-id"), help: "Broker node id (default 0).") var nodeId: String?
+    @Option(name: .customLong("auto-create-topics"), help: "Create unknown topics on first use: true|false (default true).") var autoCreateTopics: String?
+    @Option(help: "When produced data is fsync'd: acks|always|never (default acks).") var flush: String?
+    @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (default info).") var logLevel: String?
+    @Option(help: "JSON settings file.") var config: String?
+
+    func run() async throws {
+        let reader = try await settingsReader()
+        var logger = Logger(label: "tributaryd")
+        let levelName = reader.string(forKey: "log-level", default: "info")
+        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level '\(levelName)'") }
+        logger.logLevel = level
+        let configuration = try BrokerConfiguration(reader: reader)
+        var application = BrokerApplication(configuration: configuration, logger: logger)
+        application.shutdownSignals = [.sigterm, .sigint]
+        try await application.run()
+    }
+
+    /// Flags over `TRIBUTARY_*` environment variables over the `--config` file.
+    private func settingsReader() async throws -> ConfigReader {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        let given: [(String, String?)] = [
+            ("listen", listen), ("advertised-listener", advertisedListener), ("data-dir", dataDir), ("topics", topics),
+            ("http", http), ("node-id", nodeId), ("auto-create-topics", autoCreateTopics), ("flush", flush),
+            ("log-level", logLevel),
+        ]
+        for case let (key, value?) in given { flags[AbsoluteConfigKey([key])] = ConfigValue(.string(value), isSecret: false) }
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider().prefixKeys(with: ConfigKey(["tributary"])),
+        ]
+        let file = config ?? ProcessInfo.processInfo.environment["TRIBUTARY_CONFIG"]
+        if let file {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw ValidationError("cannot read --config \(file): \(error)")
+            }
+        }
+        return ConfigReader(providers: providers)
+    }
+}
+
+extension BrokerConfiguration {
+    /// Reads every setting, validating each with a message that names it.
+    init(reader: ConfigReader) throws {
+        self.init()
+        func address(_ key: String, _ fallback: String) throws -> (String, Int) {
+            let value = reader.string(forKey: ConfigKey([key]), default: fallback)
+            guard let parsed = BrokerConfiguration.parseAddress(value) else {
+                throw ValidationError("--\(key) must be host:port, got '\(value)'")
+            }
+            return parsed
+        }
+        (listenHost, listenPort) = try address("listen", "0.0.0.0:9092")
+        (advertisedHost, advertisedPort) = try address("advertised-listener", "localhost:9092")
+        (httpHost, httpPort) = try address("http", "127.0.0.1:9644")
+        dataDirectory = reader.string(forKey: ConfigKey(["data-dir"]), default: "./data")
+        if let topics = reader.string(forKey: ConfigKey(["topics"])) {
+            guard FileManager.default.fileExists(atPath: topics) else { throw ValidationError("--topics \(topics) does not exist") }
+            topicsFile = topics
+        } else if FileManager.default.fileExists(atPath: "./topics.json") {
+            topicsFile = "./topics.json"
+        }
+        let node = reader.string(forKey: ConfigKey(["node-id"]), default: "0")
+        guard let nodeId = Int32(node), nodeId >= 0 else { throw ValidationError("--node-id must be a non-negative integer, got '\(node)'") }
+        self.nodeId = nodeId
+        let autoCreate = reader.string(forKey: ConfigKey(["auto-create-topics"]), default: "true").lowercased()
+        guard ["true", "false", "1", "0", "yes", "no"].contains(autoCreate) else {
+            throw ValidationError("--auto-create-topics must be true or false, got '\(autoCreate)'")
+        }
+        autoCreateTopics = ["true", "1", "yes"].contains(autoCreate)
+        let flushName = reader.string(forKey: ConfigKey(["flush"]), default: "acks")
+        guard let flush = FlushPolicy(rawValue: flushName) else { throw ValidationError("--flush must be acks, always or never, got '\(flushName)'") }
+        self.flush = flush
+    }
+}

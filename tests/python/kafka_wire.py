@@ -1,0 +1,110 @@
+"""Hand-built Kafka frames for raw-socket tests: what a broken or hostile client sends."""
+
+import socket
+import struct
+import time
+
+import crc32c
+
+
+def string(value):
+    if value is None:
+        return struct.pack(">h", -1)
+    data = value.encode()
+    return struct.pack(">h", len(data)) + data
+
+
+def request(api_key, version, correlation_id, body, client_id="raw-test"):
+    header = struct.pack(">hhi", api_key, version, correlation_id) + string(client_id)
+    payload = header + body
+    return struct.pack(">i", len(payload)) + payload
+
+
+def varint(value):
+    value = (value << 1) ^ (value >> 63)
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def record_batch(values, corrupt_crc=False, timestamp=None):
+    """An uncompressed RecordBatch v2 with one record per value."""
+    timestamp = int(time.time() * 1000) if timestamp is None else timestamp
+    records = b""
+    for index, value in enumerate(values):
+        body = b"\x00" + varint(0) + varint(index) + varint(-1) + varint(len(value)) + value + varint(0)
+        records += varint(len(body)) + body
+    after_crc = struct.pack(">hiqqqhii", 0, len(values) - 1, timestamp, timestamp, -1, -1, -1, len(values)) + records
+    crc = crc32c.crc32c(after_crc)
+    if corrupt_crc:
+        crc ^= 0xDEADBEEF
+    after_length = struct.pack(">ibI", -1, 2, crc) + after_crc
+    return struct.pack(">qi", 0, len(after_length)) + after_length
+
+
+def produce_v3(topic, partition, batch, acks=-1, correlation_id=1):
+    body = string(None) + struct.pack(">hi", acks, 10_000) + struct.pack(">i", 1) + string(topic)
+    body += struct.pack(">i", 1) + struct.pack(">i", partition) + struct.pack(">i", len(batch)) + batch
+    return request(0, 3, correlation_id, body)
+
+
+def parse_produce_v3(frame):
+    """Returns (correlation_id, [(topic, partition, error_code, base_offset)])."""
+    correlation_id, topic_count = struct.unpack_from(">ii", frame, 0)
+    at = 8
+    results = []
+    for _ in range(topic_count):
+        (name_length,) = struct.unpack_from(">h", frame, at)
+        at += 2
+        name = frame[at:at + name_length].decode()
+        at += name_length
+        (partition_count,) = struct.unpack_from(">i", frame, at)
+        at += 4
+        for _ in range(partition_count):
+            partition, error_code, base_offset, _append_time = struct.unpack_from(">ihqq", frame, at)
+            at += 22
+            results.append((name, partition, error_code, base_offset))
+    return correlation_id, results
+
+
+class RawClient:
+    def __init__(self, bootstrap, timeout=10):
+        host, port = bootstrap.rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def receive_frame(self):
+        """The next response frame's body, or None when the broker closed the connection."""
+        size = self._exactly(4)
+        if size is None:
+            return None
+        (length,) = struct.unpack(">i", size)
+        return self._exactly(length)
+
+    def _exactly(self, count):
+        data = b""
+        while len(data) < count:
+            try:
+                chunk = self.sock.recv(count - len(data))
+            except (ConnectionResetError, socket.timeout):
+                return None
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    def closed_by_broker(self):
+        try:
+            return self.sock.recv(1) == b""
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.sock.close()

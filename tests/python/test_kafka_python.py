@@ -1,0 +1,44 @@
+"""kafka-python 3.x (pure Python; idempotent producer by default) against tributaryd."""
+
+import itertools
+import uuid
+
+import pytest
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
+
+
+@pytest.mark.parametrize("compression", [None, "gzip", "snappy", "lz4", "zstd"])
+def test_produce_and_read_back(broker, compression):
+    topic = f"kp-{compression or 'none'}"
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, compression_type=compression, acks="all",
+                             linger_ms=5)
+    futures = [producer.send(topic, key=b"k%d" % i, value=b"value-%d-" % i + b"z" * (i % 50),
+                             headers=[("h", b"%d" % i)]) for i in range(2_000)]
+    producer.flush()
+    offsets = [f.get(timeout=30).offset for f in futures]
+    assert offsets == list(range(2_000))
+    producer.close()
+
+    consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=15_000)
+    consumer.assign([TopicPartition(topic, 0)])
+    consumer.seek_to_beginning()
+    messages = list(itertools.islice(consumer, 2_000))
+    consumer.close()
+    assert [m.offset for m in messages] == list(range(2_000))
+    assert [m.value for m in messages] == [b"value-%d-" % i + b"z" * (i % 50) for i in range(2_000)]
+    assert [m.key for m in messages][:3] == [b"k0", b"k1", b"k2"]
+    assert messages[7].headers == [("h", b"7")]
+
+
+def test_admin_creates_and_deletes_topics(broker):
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    name = f"kp-admin-{uuid.uuid4().hex[:8]}"
+    admin.create_topics([NewTopic(name, num_partitions=3, replication_factor=1, topic_configs={"retention.ms": "3600000"})])
+    assert name in admin.list_topics()
+    described = admin.describe_topics([name])
+    assert len(described[0]["partitions"]) == 3
+    admin.delete_topics([name])
+    assert name not in admin.list_topics()
+    admin.close()

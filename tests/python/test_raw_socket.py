@@ -1,0 +1,111 @@
+"""Hostile and broken clients: each gets Kafka's error or a closed connection, and the broker
+keeps serving everyone else."""
+
+import os
+import struct
+
+import pytest
+
+from kafka_wire import RawClient, parse_produce_v3, produce_v3, record_batch, request
+
+
+def api_versions_works(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(request(18, 0, 77, b""))
+    frame = client.receive_frame()
+    client.close()
+    assert frame is not None
+    correlation_id, error_code = struct.unpack_from(">ih", frame, 0)
+    return correlation_id == 77 and error_code == 0
+
+
+def test_api_versions_v0_lists_produce_and_fetch(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(request(18, 0, 5, b""))
+    frame = client.receive_frame()
+    correlation_id, error_code, count = struct.unpack_from(">ihi", frame, 0)
+    assert (correlation_id, error_code) == (5, 0)
+    table = {}
+    for index in range(count):
+        key, low, high = struct.unpack_from(">hhh", frame, 10 + index * 6)
+        table[key] = (low, high)
+    assert table[0][0] <= 3 <= table[0][1]  # Produce contains 3
+    assert table[1][0] <= 4 <= table[1][1]  # Fetch contains 4
+
+
+def test_too_new_api_versions_gets_v0_unsupported_version_with_the_table(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(request(18, 99, 6, b"\x00\x00\x00"))
+    frame = client.receive_frame()
+    correlation_id, error_code, count = struct.unpack_from(">ihi", frame, 0)
+    assert (correlation_id, error_code) == (6, 35)
+    assert count >= 10
+
+
+@pytest.mark.parametrize("prefix", [
+    struct.pack(">i", -1),
+    struct.pack(">i", -2_000_000_000),
+    struct.pack(">i", 200 * 1024 * 1024),
+])
+def test_invalid_frame_sizes_close_the_connection(broker, prefix):
+    client = RawClient(broker.bootstrap)
+    client.send(prefix + b"\x01\x02\x03")
+    assert client.closed_by_broker()
+    assert api_versions_works(broker)
+
+
+def test_garbage_body_closes_only_that_connection(broker):
+    bystander = RawClient(broker.bootstrap)
+    hostile = RawClient(broker.bootstrap)
+    garbage = os.urandom(300)
+    hostile.send(struct.pack(">i", len(garbage)) + garbage)
+    assert hostile.closed_by_broker()
+    bystander.send(request(18, 0, 9, b""))
+    assert struct.unpack_from(">i", bystander.receive_frame(), 0)[0] == 9
+
+
+def test_unknown_api_key_closes_the_connection(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(request(999, 0, 1, b""))
+    assert client.closed_by_broker()
+    assert api_versions_works(broker)
+
+
+def test_wrong_crc_is_corrupt_message(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-crc", 0, record_batch([b"hello"], corrupt_crc=True)))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 2  # CORRUPT_MESSAGE
+    client.send(produce_v3("raw-crc", 0, record_batch([b"hello"]), correlation_id=2))
+    correlation_id, results = parse_produce_v3(client.receive_frame())
+    assert correlation_id == 2 and results[0][2:] == (0, 0)
+
+
+def test_oversized_batch_is_message_too_large(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-big", 0, record_batch([b"x" * (1024 * 1024 + 100)])))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 10  # MESSAGE_TOO_LARGE
+
+
+def test_illegal_topic_name_is_invalid_topic(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("no spaces!", 0, record_batch([b"x"])))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 17  # INVALID_TOPIC_EXCEPTION
+
+
+def test_invalid_acks_is_invalid_required_acks(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-acks", 0, record_batch([b"x"]), acks=5))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 21  # INVALID_REQUIRED_ACKS
+
+
+def test_truncated_request_body_closes_the_connection(broker):
+    client = RawClient(broker.bootstrap)
+    frame = produce_v3("raw-trunc", 0, record_batch([b"hello"]))
+    body = frame[4:-20]
+    client.send(struct.pack(">i", len(body)) + body)
+    assert client.closed_by_broker()
+    assert api_versions_works(broker)
