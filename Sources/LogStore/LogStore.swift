@@ -45,12 +45,13 @@ public final class LogStore: Sendable {
         self.defaults = defaults
         self.clock = clock
         self.logger = logger
+        let existed = access(directory + "/topics", F_OK) == 0
         for path in [directory, directory + "/topics", directory + "/deleted"] {
             try Self.makeDirectory(path)
         }
         let marker = directory + "/" + Self.cleanShutdownMarker
         let clean = access(marker, F_OK) == 0
-        recoveredFromCrash = !clean
+        recoveredFromCrash = existed && !clean
         groupOffsets = try GroupOffsetStore(directory: directory + "/__group_offsets")
         producerIds = try ProducerIdAllocator(path: directory + "/producer-ids")
         var loaded: [String: Topic] = [:]
