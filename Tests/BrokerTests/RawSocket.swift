@@ -76,6 +76,19 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// Everything until the peer closes.
+    func receiveAll() async -> [UInt8] {
+        await offPool {
+            var all: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress!, 65536, 0) }
+                if n <= 0 { return all }
+                all += chunk[0..<n]
+            }
+        }
+    }
+
     func receiveFrameBlocking() -> [UInt8]? {
         guard let size = receive(4) else { return nil }
         let length = size.withUnsafeBytes { Int32(bigEndian: $0.loadUnaligned(as: Int32.self)) }
