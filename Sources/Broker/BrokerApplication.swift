@@ -50,7 +50,7 @@ public struct BrokerApplication: Sendable {
         let metrics = BrokerMetrics()
         let coordinator = GroupCoordinator(offsets: store.groupOffsets, logger: logger)
         let broker = KafkaBroker(configuration: configuration, store: store, coordinator: coordinator,
-                                 metrics: metrics, logger: logger)
+                                 metrics: metrics, clusterId: try ClusterIdentity.load(directory: store.directory), logger: logger)
         var listener = KafkaServer.Configuration(host: configuration.listenHost, port: configuration.listenPort)
         listener.maximumFrameSize = configuration.socketRequestMaxBytes
         listener.maximumConnections = configuration.maxConnections

@@ -29,7 +29,7 @@ class Broker:
         self.http_port = free_port()
         self.extra_args = list(extra_args)
         self.process = None
-        self.log_path = os.path.join(data_dir, "..", os.path.basename(data_dir) + ".log")
+        self.log_path = os.path.join(os.path.dirname(data_dir), "tributaryd.log")
 
     @property
     def bootstrap(self):

@@ -12,10 +12,13 @@ public final class KafkaBroker: Sendable {
     let metrics: BrokerMetrics
     let notifier = AppendNotifier()
     let logger: Logger
+    /// Reported in Metadata; stable for the life of the data directory.
+    let clusterId: String
 
     public init(configuration: BrokerConfiguration, store: LogStore, coordinator: GroupCoordinator,
-                metrics: BrokerMetrics, logger: Logger) {
+                metrics: BrokerMetrics, clusterId: String, logger: Logger) {
         self.configuration = configuration
+        self.clusterId = clusterId
         self.store = store
         self.coordinator = coordinator
         self.metrics = metrics
