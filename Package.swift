@@ -55,6 +55,19 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .systemLibrary(
+            name: "CKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "CKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "CarShop"),
         .target(name: "ReportService"),
         .executableTarget(
@@ -75,6 +88,7 @@ let package = Package(
             path: "Benchmarks/logstore-bench"
         ),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
         .testTarget(
             name: "BrokerTests",

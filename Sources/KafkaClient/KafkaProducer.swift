@@ -1,0 +1,153 @@
+import CKafka
+import Dispatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A Kafka producer over librdkafka.
+///
+/// ```
+/// let producer = try KafkaProducer(configuration: .init(bootstrapServers: "localhost:9092"))
+/// let report = try await producer.send(KafkaProducerMessage(topic: "events", key: "k", value: "v"))
+/// producer.close()
+/// ```
+///
+/// A background thread serves librdkafka's callbacks. As a swift-service-lifecycle
+/// `Service`, it runs until graceful shutdown, then flushes and closes.
+public final class KafkaProducer: Sendable, Service {
+    let handle: KafkaHandle
+    let logger: Logger
+    private let poller: PollThread
+
+    /// What a message's `msg_opaque` points at: the continuation waiting for its report.
+    final class DeliveryContext: @unchecked Sendable {
+        let continuation: CheckedContinuation<DeliveryReport, any Error>?
+        init(_ continuation: CheckedContinuation<DeliveryReport, any Error>?) { self.continuation = continuation }
+    }
+
+    public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "tributary.kafka.producer")) throws(KafkaError) {
+        self.logger = logger
+        handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.librdkafkaProperties, logger: logger) { conf, _ in
+            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+                guard let message, let opaque = message.pointee._private else { return }
+                let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeRetainedValue()
+                guard let continuation = context.continuation else { return }
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                    continuation.resume(returning: DeliveryReport(topic: topic, partition: message.pointee.partition,
+                                                                  offset: message.pointee.offset))
+                } else {
+                    continuation.resume(throwing: KafkaError(message.pointee.err))
+                }
+            }
+        }
+        let handle = handle
+        poller = PollThread(name: "rdkafka-producer-poll") { rd_kafka_poll(handle.pointer, 100) }
+    }
+
+    deinit { close() }
+
+    /// Sends a message and returns once the broker acknowledged it (per `acks`).
+    public func send(_ message: KafkaProducerMessage) async throws -> DeliveryReport {
+        try await withCheckedThrowingContinuation { continuation in
+            let context = Unmanaged.passRetained(DeliveryContext(continuation))
+            do {
+                try enqueue(message, opaque: context.toOpaque())
+            } catch {
+                context.release()
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Queues a message without waiting for its delivery report; failures are only logged
+    /// by librdkafka. Throws if the local queue refuses it (full, unknown partition).
+    public func sendAndForget(_ message: KafkaProducerMessage) throws(KafkaError) {
+        let context = Unmanaged.passRetained(DeliveryContext(nil))
+        do {
+            try enqueue(message, opaque: context.toOpaque())
+        } catch {
+            context.release()
+            throw error
+        }
+    }
+
+    private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) throws(KafkaError) {
+        guard poller.isRunning else { throw KafkaError.invalid("producer is closed") }
+        var headers: OpaquePointer?
+        if !message.headers.isEmpty {
+            headers = rd_kafka_headers_new(message.headers.count)
+            for header in message.headers {
+                _ = header.value.withUnsafeBufferPointerIfPresent { value in
+                    rd_kafka_header_add(headers, header.key, -1, value?.baseAddress, value?.count ?? 0)
+                }
+            }
+        }
+        let partition = message.partition ?? RD_KAFKA_PARTITION_UA
+        let error = message.key.withUnsafeBufferPointerIfPresent { key in
+            message.value.withUnsafeBufferPointerIfPresent { value in
+                ckafka_produce(handle.pointer, message.topic, partition, key?.baseAddress, key?.count ?? 0,
+                               value?.baseAddress, value?.count ?? 0, headers, opaque)
+            }
+        }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            if let headers { rd_kafka_headers_destroy(headers) }
+            throw KafkaError(error, message: "produce to \(message.topic): \(String(cString: rd_kafka_err2str(error)))")
+        }
+    }
+
+    /// Waits until every queued message is delivered or failed, or `timeout` passes.
+    public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
+        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        try KafkaError.check(rd_kafka_flush(handle.pointer, milliseconds), "flush")
+    }
+
+    /// Flushes (up to 10 s) and stops the poll thread. Messages still queued then fail.
+    public func close() {
+        guard poller.isRunning else { return }
+        if let error = try? { () throws(KafkaError) in try flush(timeout: .seconds(10)) }() { _ = error }
+        poller.stop()
+        // Serve the last delivery reports (including failures) so no continuation is left waiting.
+        rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+        rd_kafka_poll(handle.pointer, 0)
+    }
+
+    /// Runs until graceful shutdown, then closes.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        close()
+    }
+}
+
+extension Optional where Wrapped == [UInt8] {
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        switch self {
+        case .none: body(nil)
+        case let .some(bytes): bytes.withUnsafeBufferPointer { body($0) }
+        }
+    }
+}
+
+/// A thread that calls `body` in a loop until stopped: librdkafka's callbacks are served
+/// from here, never from Swift's cooperative pool.
+final class PollThread: Sendable {
+    private let running = Atomic<Bool>(true)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            while isRunning { body() }
+            finished.signal()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    var isRunning: Bool { running.load(ordering: .relaxed) }
+
+    func stop() {
+        guard running.exchange(false, ordering: .relaxed) else { return }
+        finished.wait()
+    }
+}

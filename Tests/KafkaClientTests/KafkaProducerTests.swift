@@ -1,0 +1,38 @@
+import KafkaClient
+import Testing
+
+@Suite struct KafkaProducerTests {
+    @Test func sendReturnsDeliveryReportsWithOffsets() async throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("reports", partitions: 3)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        defer { producer.close() }
+        var offsets: [Int64] = []
+        for index in 0..<5 {
+            let report = try await producer.send(KafkaProducerMessage(
+                topic: "reports", partition: 1, key: "k\(index)", value: "v\(index)", headers: [KafkaHeader(key: "h", value: "x")]))
+            #expect(report.topic == "reports" && report.partition == 1)
+            offsets.append(report.offset)
+        }
+        #expect(offsets == [0, 1, 2, 3, 4])
+        try producer.sendAndForget(KafkaProducerMessage(topic: "reports", partition: 2, value: "fire"))
+        try producer.flush(timeout: .seconds(10))
+    }
+
+    @Test func anUnreachableBrokerFailsDeliveryWithAKafkaError() async throws {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
+        configuration.messageTimeoutMs = 500
+        configuration.idempotence = false
+        let producer = try KafkaProducer(configuration: configuration)
+        defer { producer.close() }
+        await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: "nowhere", value: "x"))
+        }
+    }
+
+    @Test func badConfigurationIsRefusedUpFront() {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
+        configuration.properties["no.such.property"] = "1"
+        #expect(throws: KafkaError.self) { try KafkaProducer(configuration: configuration) }
+    }
+}
