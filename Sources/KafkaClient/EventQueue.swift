@@ -27,6 +27,19 @@ final class EventQueue: Sendable {
         waiter?.resume(returning: event)
     }
 
+    /// Drops buffered messages of one partition (after a seek, they are stale). Returns how many.
+    func discardMessages(topic: String, partition: Int32) -> Int {
+        state.withLock { state in
+            let before = state.events.count - state.head
+            state.events = Array(state.events[state.head...]).filter { event in
+                if case let .message(message) = event { return !(message.topic == topic && message.partition == partition) }
+                return true
+            }
+            state.head = 0
+            return before - state.events.count
+        }
+    }
+
     func finish() {
         let waiter = state.withLock { state in
             state.finished = true

@@ -137,7 +137,8 @@ public final class KafkaConsumer: Sendable, Service {
         return [KafkaTopicPartition](list)
     }
 
-    /// Moves an assigned partition's read position.
+    /// Moves an assigned partition's read position. Messages of that partition already
+    /// buffered (fetched before the seek) are dropped.
     public func seek(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws {
         try await blocking { () throws(KafkaError) in
             let list = [partition].makeCList()
@@ -148,6 +149,9 @@ public final class KafkaConsumer: Sendable, Service {
                 throw KafkaError(code, message: "seek \(partition)")
             }
             if let error = firstError(in: list) { throw error }
+            for _ in 0..<self.queue.discardMessages(topic: partition.topic, partition: partition.partition) {
+                self.poller.permits.give()
+            }
         }
     }
 
