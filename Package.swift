@@ -88,12 +88,19 @@ let package = Package(
             path: "Benchmarks/logstore-bench"
         ),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
-        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
+        // Starts an in-process tributaryd for the test targets.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Broker", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "TestSupport"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
         .testTarget(
             name: "BrokerTests",
             dependencies: [
                 "Broker",
+                "TestSupport",
                 "LogStore",
                 "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Broker
+import TestSupport
 
 @Suite struct AdminHTTPTests {
     @Test func healthReadyAndMetrics() async throws {

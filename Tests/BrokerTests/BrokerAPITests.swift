@@ -3,6 +3,7 @@ import KafkaProtocol
 import NIOCore
 import Testing
 @testable import Broker
+import TestSupport
 
 /// Each API handler through the wire, against an in-process broker.
 @Suite struct BrokerAPITests {
@@ -140,7 +141,7 @@ import Testing
             metadata.topics = [MetadataRequest.Topic(name: "admin")]
             let described = try await client.send(.metadata, 8, metadata, expecting: MetadataResponse.self)
             #expect(described.topics[0].partitions.count == 4 && described.controllerId == 0)
-            #expect(described.brokers.first?.host == "localhost" && described.clusterId?.count == 22)
+            #expect(described.brokers.first?.host == "127.0.0.1" && described.clusterId?.count == 22)
 
             var delete = DeleteTopicsRequest()
             delete.topicNames = ["admin", "never-was"]

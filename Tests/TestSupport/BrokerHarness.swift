@@ -2,20 +2,26 @@ import Foundation
 import Logging
 import LogStore
 import Synchronization
-import Testing
-@testable import Broker
+import Broker
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a whole tributaryd (store, listener, admin HTTP) in-process on free loopback ports
 /// for the duration of `body`, then shuts it down gracefully.
-func withBroker<T: Sendable>(
+public func withBroker<T: Sendable>(
     configure: (inout BrokerConfiguration) -> Void = { _ in },
     _ body: @Sendable (_ kafkaPort: Int, _ httpPort: Int, _ dataDirectory: String) async throws -> T
 ) async throws -> T {
     let directory = NSTemporaryDirectory() + "broker-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var configuration = BrokerConfiguration()
+    // Clients follow the advertised address, so it must be the real port: pick a free one.
+    let port = try freeLoopbackPort()
     configuration.listenHost = "127.0.0.1"
-    configuration.listenPort = 0
+    configuration.listenPort = port
+    configuration.advertisedHost = "127.0.0.1"
+    configuration.advertisedPort = port
     configuration.httpPort = 0
     configuration.dataDirectory = directory
     configure(&configuration)
@@ -56,21 +62,27 @@ func withBroker<T: Sendable>(
     }
 }
 
-enum BrokerHarnessError: Error { case notReady }
-
-/// GET over plain HTTP/1.1 on loopback; returns status and body.
-func httpGet(port: Int, path: String) async throws -> (Int, String) {
-    let socket = try RawSocket(port: port)
-    socket.send(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
-    let response = String(decoding: await socket.receiveAll(), as: UTF8.self)
-    let status = Int(response.split(separator: " ").dropFirst().first ?? "") ?? -1
-    let body = response.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
-    return (status, body)
-}
+public enum BrokerHarnessError: Error { case notReady }
 
 /// A value shared between tasks behind a lock.
-final class LockedBox<Value: Sendable>: Sendable {
+public final class LockedBox<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+    public init(_ value: Value) { mutex = Mutex(value) }
+    public func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+/// A loopback TCP port that was free a moment ago.
+public func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw BrokerHarnessError.notReady }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
