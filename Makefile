@@ -28,6 +28,7 @@ test: deps deps-python
 ## test-clients: real Kafka clients (kcat, kafka-python, confluent-kafka, aiokafka) against tributaryd.
 test-clients: deps-python
 	$(SWIFT) build --product tributaryd
+	$(SWIFT) build --product tributary
 	cd tests/python && ../../.venv/bin/python -m pytest -q
 
 ## bench: the benchmarks, printed as Markdown tables.

@@ -79,7 +79,14 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .executableTarget(name: "tributary"),
+        .executableTarget(
+            name: "tributary",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "carshop", dependencies: ["CarShop"]),
         .executableTarget(name: "report-service", dependencies: ["ReportService"]),
         .executableTarget(

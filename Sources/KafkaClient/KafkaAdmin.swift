@@ -132,8 +132,8 @@ public final class KafkaAdmin: Sendable {
         }.sorted { $0.groupId < $1.groupId }
     }
 
-    /// A group's committed offsets for every partition of `topics`, with the lag behind each
-    /// partition's high watermark.
+    /// A group's committed offsets (for every partition of `topics`, or every partition it
+    /// committed when `topics` is empty), with the lag behind each partition's high watermark.
     func groupOffsetsBlocking(_ groupId: String, topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [(partition: KafkaTopicPartition, highWatermark: Int64, lag: Int64?)] {
         var partitions: [KafkaTopicPartition] = []
         for topic in topics {
@@ -141,18 +141,29 @@ public final class KafkaAdmin: Sendable {
                 partitions += description.partitions.map { KafkaTopicPartition(topic: topic, partition: $0) }
             }
         }
-        guard !partitions.isEmpty else { return [] }
-        // A consumer that never subscribes only reads the group's commits; it does not join.
-        let reader = try KafkaHandle(type: RD_KAFKA_CONSUMER, properties: ["bootstrap.servers": bootstrapServers, "group.id": groupId],
-                                     logger: logger)
-        let list = partitions.makeCList()
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        try KafkaError.check(rd_kafka_committed(reader.pointer, list, timeout.milliseconds), "committed offsets of \(groupId)")
-        rd_kafka_consumer_close(reader.pointer)
+        let list = topics.isEmpty ? nil : partitions.makeCList()
+        defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+        guard let request = rd_kafka_ListConsumerGroupOffsets_new(groupId, list) else { throw KafkaError.invalid("bad group \(groupId)") }
+        defer { rd_kafka_ListConsumerGroupOffsets_destroy(request) }
+        var requests: [OpaquePointer?] = [request]
+        var committed: [KafkaTopicPartition] = []
+        try runAdmin(timeout: timeout, expecting: RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT) { queue, options in
+            rd_kafka_ListConsumerGroupOffsets(handle.pointer, &requests, 1, options, queue)
+        } result: { event throws(KafkaError) in
+            var count = 0
+            guard let groups = rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event), &count),
+                  count > 0, let group = groups[0]
+            else { return }
+            if let error = rd_kafka_group_result_error(group) {
+                let code = rd_kafka_error_code(error)
+                throw KafkaError(code, message: "offsets of \(groupId)")
+            }
+            committed = [KafkaTopicPartition](rd_kafka_group_result_partitions(group))
+        }
         var result: [(partition: KafkaTopicPartition, highWatermark: Int64, lag: Int64?)] = []
-        for committed in [KafkaTopicPartition](list) {
-            let high = try watermarksBlocking(topic: committed.topic, partition: committed.partition, timeout: timeout).high
-            result.append((committed, high, committed.offset >= 0 ? max(0, high - committed.offset) : nil))
+        for partition in committed.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
+            let high = try watermarksBlocking(topic: partition.topic, partition: partition.partition, timeout: timeout).high
+            result.append((partition, high, partition.offset >= 0 ? max(0, high - partition.offset) : nil))
         }
         return result
     }

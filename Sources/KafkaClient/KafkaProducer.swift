@@ -20,10 +20,10 @@ public final class KafkaProducer: Sendable, Service {
     let logger: Logger
     private let poller: PollThread
 
-    /// What a message's `msg_opaque` points at: the continuation waiting for its report.
+    /// What a message's `msg_opaque` points at: where its delivery report goes, if anywhere.
     final class DeliveryContext: @unchecked Sendable {
-        let continuation: CheckedContinuation<DeliveryReport, any Error>?
-        init(_ continuation: CheckedContinuation<DeliveryReport, any Error>?) { self.continuation = continuation }
+        let pending: PendingDelivery?
+        init(_ pending: PendingDelivery?) { self.pending = pending }
     }
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "tributary.kafka.producer")) throws(KafkaError) {
@@ -32,13 +32,13 @@ public final class KafkaProducer: Sendable, Service {
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
                 let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeRetainedValue()
-                guard let continuation = context.continuation else { return }
+                guard let pending = context.pending else { return }
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                    continuation.resume(returning: DeliveryReport(topic: topic, partition: message.pointee.partition,
-                                                                  offset: message.pointee.offset))
+                    pending.fulfil(.success(DeliveryReport(topic: topic, partition: message.pointee.partition,
+                                                           offset: message.pointee.offset)))
                 } else {
-                    continuation.resume(throwing: KafkaError(message.pointee.err))
+                    pending.fulfil(.failure(KafkaError(message.pointee.err)))
                 }
             }
         }
@@ -50,15 +50,21 @@ public final class KafkaProducer: Sendable, Service {
 
     /// Sends a message and returns once the broker acknowledged it (per `acks`).
     public func send(_ message: KafkaProducerMessage) async throws -> DeliveryReport {
-        try await withCheckedThrowingContinuation { continuation in
-            let context = Unmanaged.passRetained(DeliveryContext(continuation))
-            do {
-                try enqueue(message, opaque: context.toOpaque())
-            } catch {
-                context.release()
-                continuation.resume(throwing: error)
-            }
+        try await enqueue(message).report()
+    }
+
+    /// Queues a message now and returns a handle to its delivery report, so many messages
+    /// can be in flight while keeping the order they were queued in.
+    public func enqueue(_ message: KafkaProducerMessage) throws(KafkaError) -> PendingDelivery {
+        let pending = PendingDelivery()
+        let context = Unmanaged.passRetained(DeliveryContext(pending))
+        do {
+            try enqueue(message, opaque: context.toOpaque())
+        } catch {
+            context.release()
+            throw error
         }
+        return pending
     }
 
     /// Queues a message without waiting for its delivery report; failures are only logged
@@ -117,6 +123,32 @@ public final class KafkaProducer: Sendable, Service {
     public func run() async throws {
         try? await gracefulShutdown()
         close()
+    }
+}
+
+/// A message's delivery report, to await once or many times.
+public final class PendingDelivery: Sendable {
+    private let state = Mutex<(result: Result<DeliveryReport, KafkaError>?, waiters: [CheckedContinuation<DeliveryReport, any Error>])>((nil, []))
+
+    func fulfil(_ result: Result<DeliveryReport, KafkaError>) {
+        let waiters = state.withLock { state in
+            state.result = result
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
+    }
+
+    /// Where the message landed, once the broker acknowledged it.
+    public func report() async throws -> DeliveryReport {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<DeliveryReport, KafkaError>? in
+                if let result = state.result { return result }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+        }
     }
 }
 

@@ -19,6 +19,17 @@ import Testing
         try producer.flush(timeout: .seconds(10))
     }
 
+    @Test func enqueuedMessagesKeepTheirOrder() async throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("ordered", partitions: 1)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        defer { producer.close() }
+        let pending = try (0..<500).map { try producer.enqueue(KafkaProducerMessage(topic: "ordered", value: "m\($0)")) }
+        var offsets: [Int64] = []
+        for delivery in pending { offsets.append(try await delivery.report().offset) }
+        #expect(offsets == (0..<500).map(Int64.init))
+    }
+
     @Test func anUnreachableBrokerFailsDeliveryWithAKafkaError() async throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
         configuration.messageTimeoutMs = 500

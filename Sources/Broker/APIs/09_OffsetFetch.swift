@@ -7,6 +7,7 @@ extension KafkaBroker {
     func handleOffsetFetch(_ incoming: IncomingRequest) throws(KafkaProtocolError) -> RequestOutcome {
         var incoming = incoming
         let request = try incoming.decode(OffsetFetchRequest.self)
+        logger.debug("OffsetFetch v\(incoming.version) group \(request.groupId) topics \(request.topics.map { "\($0.count)" } ?? "null")")
         let committed = store.groupOffsets.committed(group: request.groupId)
         let wanted: [(String, [Int32])] = request.topics.map { $0.map { ($0.name, $0.partitionIndexes) } }
             ?? Dictionary(grouping: committed.keys, by: \.topic).sorted { $0.key < $1.key }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import KafkaClient
+
+extension Tributary {
+    struct Topics: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List, create, describe and delete topics.",
+            subcommands: [List.self, Create.self, Describe.self, Delete.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List topics.")
+            @OptionGroup var cluster: ClusterOptions
+
+            func run() async throws {
+                do {
+                    for topic in try await cluster.admin().describeTopics(timeout: cluster.timeoutDuration) { print(topic.name) }
+                } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
+            }
+        }
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a topic.")
+            @OptionGroup var cluster: ClusterOptions
+            @Argument var name: String
+            @Option var partitions: Int32 = 1
+            @Option(name: .customLong("replication-factor")) var replicationFactor: Int32 = 1
+            @Option(name: .customLong("config"), help: "A topic config key=value (repeatable).") var configs: [String] = []
+
+            func run() async throws {
+                let configs = Dictionary(try keyValues(configs, option: "--config"), uniquingKeysWith: { $1 })
+                do {
+                    try await cluster.admin().createTopic(name, partitions: partitions, replicationFactor: replicationFactor,
+                                                          configs: configs, timeout: cluster.timeoutDuration)
+                    print("created topic \(name) with \(partitions) partition(s)")
+                } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
+            }
+        }
+
+        struct Describe: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show a topic's partitions and offsets.")
+            @OptionGroup var cluster: ClusterOptions
+            @Argument var name: String
+
+            func run() async throws {
+                do {
+                    let admin = try cluster.admin()
+                    guard let topic = try await admin.describeTopics(name, timeout: cluster.timeoutDuration).first(where: { $0.name == name }),
+                          topic.error == nil
+                    else { throw CLIError("topic \(name) does not exist") }
+                    print("topic \(name): \(topic.partitions.count) partition(s)")
+                    print("PARTITION  EARLIEST  LATEST")
+                    for partition in topic.partitions {
+                        let marks = try await admin.watermarks(topic: name, partition: partition, timeout: cluster.timeoutDuration)
+                        print(pad(String(partition), 9), pad(String(marks.low), 9), String(marks.high))
+                    }
+                } catch let error as CLIError {
+                    throw error
+                } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
+            }
+        }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Delete a topic and its data.")
+            @OptionGroup var cluster: ClusterOptions
+            @Argument var name: String
+
+            func run() async throws {
+                do {
+                    try await cluster.admin().deleteTopic(name, timeout: cluster.timeoutDuration)
+                    print("deleted topic \(name)")
+                } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
+            }
+        }
+    }
+}
+
+/// Left-aligns `text` in a column of `width`.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}

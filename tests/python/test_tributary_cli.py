@@ -1,0 +1,65 @@
+"""The `tributary` CLI end to end: against tributaryd, and against librdkafka's mock cluster
+started by `tributary mock-kafka` (a Kafka that Tributary did not write)."""
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+TRIBUTARY = os.environ.get("TRIBUTARY", os.path.join(ROOT, ".build", "debug", "tributary"))
+
+
+def cli(bootstrap, *args, stdin=None, check=True):
+    result = subprocess.run([TRIBUTARY, "-b", bootstrap, *args] if args[0] != "mock-kafka" else [TRIBUTARY, *args],
+                            input=stdin, capture_output=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result
+
+
+def round_trip(bootstrap, topic, create=True):
+    if create:
+        cli(bootstrap, "topics", "create", topic, "--partitions", "3")
+    assert topic in cli(bootstrap, "topics", "list").stdout.decode().split()
+    lines = "".join(f"line {i}\n" for i in range(1000)).encode()
+    cli(bootstrap, "produce", topic, "--key", "k", "--header", "source=cli", stdin=lines)
+    out = cli(bootstrap, "consume", topic, "--group", f"{topic}-group", "--from-beginning", "--count", "1000").stdout
+    assert out.decode().split("\n")[:-1] == [f"line {i}" for i in range(1000)]
+    described = cli(bootstrap, "groups", "describe", f"{topic}-group", "--topic", topic).stdout.decode()
+    rows = [line.split() for line in described.splitlines() if line.startswith(topic + " ")]
+    assert rows, described
+    assert all(row[-1] == "0" or row[2] == "-" for row in rows), described  # zero lag
+    assert sum(int(row[2]) for row in rows if row[2] != "-") == 1000, described
+
+
+def test_against_tributaryd(broker):
+    round_trip(broker.bootstrap, "cli-e2e")
+    groups = cli(broker.bootstrap, "groups", "list").stdout.decode()
+    assert "cli-e2e-group" in groups
+    cli(broker.bootstrap, "topics", "delete", "cli-e2e")
+
+
+def test_against_the_mock_cluster():
+    process = subprocess.Popen([TRIBUTARY, "mock-kafka", "--topic", "mock-e2e:3"], stdout=subprocess.PIPE)
+    try:
+        bootstrap = process.stdout.readline().decode().strip()
+        assert bootstrap
+        # librdkafka 2.0's mock cluster has no controller for CreateTopics: the topic comes from --topic.
+        round_trip(bootstrap, "mock-e2e", create=False)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+
+
+def test_unreachable_broker_is_a_clear_error():
+    result = cli("127.0.0.1:1", "topics", "list", "--timeout", "2", check=False)
+    assert result.returncode != 0
+    assert b"cannot reach a Kafka broker at 127.0.0.1:1" in result.stderr
+
+
+def test_bad_header_is_a_usage_error(broker):
+    result = cli(broker.bootstrap, "produce", "t", "--header", "novalue", stdin=b"x\n", check=False)
+    assert result.returncode != 0 and b"key=value" in result.stderr
