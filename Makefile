@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release
 BENCH_DIR ?= $(CURDIR)/.bench-data
 
-.PHONY: all deps deps-python build build-release test test-clients bench run clean
+.PHONY: all deps deps-python build build-release test test-clients crashtest bench run clean
 
 all: build
 
@@ -30,6 +30,12 @@ test-clients: deps-python
 	$(SWIFT) build --product tributaryd
 	$(SWIFT) build --product tributary
 	cd tests/python && ../../.venv/bin/python -m pytest -q
+
+## crashtest: CYCLES (default 20) rounds of kill -9 under load, checking every acknowledged record.
+CYCLES ?= 20
+crashtest: deps-python
+	$(SWIFT) build --product tributaryd
+	cd tests/python && CYCLES=$(CYCLES) ../../.venv/bin/python crashtest.py
 
 ## bench: the benchmarks, printed as Markdown tables.
 bench: build-release
