@@ -43,10 +43,14 @@ bench: build-release
 	.build/release/logstore-bench --directory $(BENCH_DIR)
 	rm -rf $(BENCH_DIR)
 
-## run: the local stack (tributaryd on 9092, report-service on 8081).
+## run: the local stack. Today: tributaryd on 9092 with ./data and topics.json
+## (report-service on 8081 joins it with the car-shop issue). Ctrl-C stops it cleanly.
 run: build
-	@echo "make run: tributaryd and report-service land with their issues; nothing to start yet." >&2
-	@exit 1
+	@echo "tributaryd on localhost:9092 (admin http://127.0.0.1:9644). Try, in another shell:"
+	@echo "  seq 1 5 | .build/debug/tributary produce hello"
+	@echo "  .build/debug/tributary consume hello --from-beginning --count 5"
+	@echo "  .build/debug/tributary groups list; curl -s 127.0.0.1:9644/metrics | head"
+	.build/debug/tributaryd --data-dir ./data --topics ./topics.json
 
 clean:
 	rm -rf .build .build-* .venv .bench-data
