@@ -37,10 +37,10 @@ crashtest: deps-python
 	$(SWIFT) build --product tributaryd
 	cd tests/python && CYCLES=$(CYCLES) ../../.venv/bin/python crashtest.py
 
-## bench: the benchmarks, printed as Markdown tables.
-bench: build-release
+## bench: tributaryd vs librdkafka's mock cluster and the raw limits, into docs/benchmarks.md.
+bench: build-release deps-python
 	mkdir -p $(BENCH_DIR)
-	.build/release/logstore-bench --directory $(BENCH_DIR)
+	BENCH_DIR=$(BENCH_DIR) scripts/bench.sh
 	rm -rf $(BENCH_DIR)
 
 ## run: the local stack. Today: tributaryd on 9092 with ./data and topics.json

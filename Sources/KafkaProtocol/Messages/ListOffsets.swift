@@ -13,15 +13,7 @@ public struct ListOffsetsRequest: KafkaMessage {
         }
     }
 
-    public struct Topic: KafkaMessage {
-        public var name = ""
-        public var partitions: [Partition] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name)
-            try coder.array(&partitions, version: version)
-        }
-    }
+    public typealias Topic = TopicEntry<Partition>
 
     public var replicaId: Int32 = -1
     public var isolationLevel: Int8 = 0
@@ -52,15 +44,7 @@ public struct ListOffsetsResponse: KafkaMessage {
         }
     }
 
-    public struct Topic: KafkaMessage {
-        public var name = ""
-        public var partitions: [Partition] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name)
-            try coder.array(&partitions, version: version)
-        }
-    }
+    public typealias Topic = TopicEntry<Partition>
 
     public var throttleTimeMs: Int32 = 0
     public var topics: [Topic] = []

@@ -14,15 +14,7 @@ public struct OffsetCommitRequest: KafkaMessage {
         }
     }
 
-    public struct Topic: KafkaMessage {
-        public var name = ""
-        public var partitions: [Partition] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name)
-            try coder.array(&partitions, version: version)
-        }
-    }
+    public typealias Topic = TopicEntry<Partition>
 
     public var groupId = ""
     public var generationId: Int32 = -1
@@ -53,15 +45,7 @@ public struct OffsetCommitResponse: KafkaMessage {
         }
     }
 
-    public struct Topic: KafkaMessage {
-        public var name = ""
-        public var partitions: [Partition] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name)
-            try coder.array(&partitions, version: version)
-        }
-    }
+    public typealias Topic = TopicEntry<Partition>
 
     public var throttleTimeMs: Int32 = 0
     public var topics: [Topic] = []

@@ -38,15 +38,7 @@ public struct OffsetFetchResponse: KafkaMessage {
         }
     }
 
-    public struct Topic: KafkaMessage {
-        public var name = ""
-        public var partitions: [Partition] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name)
-            try coder.array(&partitions, version: version)
-        }
-    }
+    public typealias Topic = TopicEntry<Partition>
 
     public var throttleTimeMs: Int32 = 0
     public var topics: [Topic] = []

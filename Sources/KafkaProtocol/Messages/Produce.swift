@@ -10,15 +10,7 @@ public struct ProduceRequest: KafkaMessage {
         }
     }
 
-    public struct TopicData: KafkaMessage {
-        public var name = ""
-        public var partitions: [PartitionData] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name, "topic name")
-            try coder.array(&partitions, version: version, "partitions")
-        }
-    }
+    public typealias TopicData = TopicEntry<PartitionData>
 
     public var transactionalId: String?
     public var acks: Int16 = -1
@@ -67,15 +59,7 @@ public struct ProduceResponse: KafkaMessage {
         }
     }
 
-    public struct TopicResponse: KafkaMessage {
-        public var name = ""
-        public var partitions: [PartitionResponse] = []
-        public init() {}
-        public mutating func code(_ coder: inout WireCoder, version: Int16) throws(KafkaProtocolError) {
-            try coder.string(&name)
-            try coder.array(&partitions, version: version)
-        }
-    }
+    public typealias TopicResponse = TopicEntry<PartitionResponse>
 
     public var responses: [TopicResponse] = []
     public var throttleTimeMs: Int32 = 0
