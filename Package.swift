@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Hardware CRC-32C; Swift cannot reach the crc32 instructions directly.
@@ -68,7 +69,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "CarShop"),
+        .target(
+            name: "CarShop",
+            dependencies: ["KafkaClient", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(name: "ReportService"),
         .executableTarget(
             name: "tributaryd",
@@ -87,7 +91,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "carshop", dependencies: ["CarShop"]),
+        .executableTarget(
+            name: "carshop",
+            dependencies: [
+                "CarShop",
+                "KafkaClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "report-service", dependencies: ["ReportService"]),
         .executableTarget(
             name: "logstore-bench",
@@ -102,6 +114,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "TestSupport"]),
+        .testTarget(name: "CarShopTests", dependencies: ["CarShop", "KafkaClient", "TestSupport"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
         .testTarget(
             name: "BrokerTests",
