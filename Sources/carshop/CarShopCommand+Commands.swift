@@ -10,8 +10,8 @@ extension CarShopCommand {
             static let configuration = CommandConfiguration(abstract: "Add a customer.")
             @OptionGroup var options: ShopOptions
             @Option var name: String
-            @Option(name: .customLong("leg-power")) var legPower: Int
-            @Option(name: .customLong("hand-power")) var handPower: Int
+            @Option(name: .customLong("leg-power"), parsing: .unconditional) var legPower: Int
+            @Option(name: .customLong("hand-power"), parsing: .unconditional) var handPower: Int
 
             func run() async throws {
                 let store = try shop { () throws(CarShopError) in try options.store() }
@@ -39,7 +39,7 @@ extension CarShopCommand {
         struct AddPedal: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "add-pedal", abstract: "Add a car with a pedal engine.")
             @OptionGroup var options: ShopOptions
-            @Option(name: .customLong("pedal-size")) var pedalSize: Int
+            @Option(name: .customLong("pedal-size"), parsing: .unconditional) var pedalSize: Int
 
             func run() async throws {
                 let store = try shop { () throws(CarShopError) in try options.store() }
