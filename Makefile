@@ -30,6 +30,7 @@ test-clients: deps-python
 	$(SWIFT) build --product tributaryd
 	$(SWIFT) build --product tributary
 	$(SWIFT) build --product carshop
+	$(SWIFT) build --product report-service
 	cd tests/python && ../../.venv/bin/python -m pytest -q
 
 ## crashtest: CYCLES (default 20) rounds of kill -9 under load, checking every acknowledged record.

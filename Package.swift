@@ -73,7 +73,19 @@ let package = Package(
             name: "CarShop",
             dependencies: ["KafkaClient", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "ReportService"),
+        .target(
+            name: "ReportService",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tributaryd",
             dependencies: [
@@ -100,7 +112,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "report-service", dependencies: ["ReportService"]),
+        .executableTarget(
+            name: "report-service",
+            dependencies: [
+                "ReportService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "logstore-bench",
             dependencies: ["LogStore"],
