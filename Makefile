@@ -45,14 +45,10 @@ bench: build-release deps-python
 	BENCH_DIR=$(BENCH_DIR) scripts/bench.sh
 	rm -rf $(BENCH_DIR)
 
-## run: the local stack. Today: tributaryd on 9092 with ./data and topics.json
-## (report-service on 8081 joins it with the car-shop issue). Ctrl-C stops it cleanly.
+## run: the local stack of SPEC.md: tributaryd on 9092 (./data, topics.json) and
+## report-service on 8081. Ctrl-C stops both cleanly.
 run: build
-	@echo "tributaryd on localhost:9092 (admin http://127.0.0.1:9644). Try, in another shell:"
-	@echo "  seq 1 5 | .build/debug/tributary produce hello"
-	@echo "  .build/debug/tributary consume hello --from-beginning --count 5"
-	@echo "  .build/debug/tributary groups list; curl -s 127.0.0.1:9644/metrics | head"
-	.build/debug/tributaryd --data-dir ./data --topics ./topics.json
+	scripts/run-stack.sh
 
 clean:
 	rm -rf .build .build-* .venv .bench-data

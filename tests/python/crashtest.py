@@ -53,13 +53,13 @@ def run(cycles, seed=None):
     print(f"crashtest: {cycles} cycles, seed {seed}", flush=True)
     work = tempfile.mkdtemp(prefix="tributary-crashtest-")
     broker = Broker(os.path.join(work, "data"))
-    broker.start()
-    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
-    admin.create_topics([NewTopic(TOPIC, num_partitions=PARTITIONS, replication_factor=1)])[TOPIC].result(30)
     acked_log = os.path.join(work, "acked.log")
     commit_log = os.path.join(work, "commits.log")
     last_committed = {}
     try:
+        broker.start()
+        admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+        admin.create_topics([NewTopic(TOPIC, num_partitions=PARTITIONS, replication_factor=1)])[TOPIC].result(30)
         for cycle in range(cycles):
             clients = [
                 subprocess.Popen([sys.executable, os.path.join(HERE, "crash_clients.py"), "produce", broker.bootstrap, TOPIC, f"c{cycle}", acked_log]),
