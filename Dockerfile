@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# Tributary: tributaryd, report-service, carshop and tributary in one image.
+# Build stage: the same `make build-release` target CI and developers use.
+FROM swift:6.1-bookworm AS build
+WORKDIR /src
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      librdkafka-dev libsqlite3-dev pkg-config make \
+ && rm -rf /var/lib/apt/lists/*
+# Resolve dependencies in their own layer so source edits do not refetch them.
+COPY Package.swift ./
+RUN swift package resolve
+COPY . .
+RUN make build-release \
+ && mkdir -p /out \
+ && cp .build/release/tributaryd .build/release/tributary .build/release/carshop .build/release/report-service /out/
+
+# Runtime: Debian slim with the shared libraries only, running as a non-root user.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      librdkafka1 libsqlite3-0 libcurl4 libxml2 tzdata ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home /var/lib/tributary --create-home tributary
+COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
+COPY --from=build /out/ /usr/local/bin/
+COPY topics.json /etc/tributary/topics.json
+ENV LD_LIBRARY_PATH=/usr/lib/swift/linux
+USER tributary
+WORKDIR /var/lib/tributary
+EXPOSE 9092 9644 8081
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD curl -sf http://127.0.0.1:9644/health || exit 1
+ENTRYPOINT ["tributaryd"]
+CMD ["--data-dir", "/var/lib/tributary/data", "--topics", "/etc/tributary/topics.json", \
+     "--listen", "0.0.0.0:9092", "--advertised-listener", "tributaryd:9092", "--http", "0.0.0.0:9644"]
