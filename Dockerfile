@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Tributary: tributaryd, report-service, carshop and tributary in one image.
 # Build stage: the same `make build-release` target CI and developers use.
-FROM swift:6.1-bookworm AS build
+FROM swift:6.3-bookworm AS build
 WORKDIR /src
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
