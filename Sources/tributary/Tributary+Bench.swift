@@ -14,7 +14,7 @@ extension Tributary {
             @Option var topic = "tributary-bench"
             @Option var count = 100_000
             @Option(help: "Value size in bytes.") var size = 100
-            @Option(help: "acks: -1, 0 or 1.") var acks = 1
+            @Option(parsing: .unconditional, help: "acks: -1, 0 or 1.") var acks = 1
             @Option(name: .customLong("linger-ms")) var lingerMs = 5
             @Option(help: "Messages allowed in flight at once.") var window = 50_000
             @Option(help: "Target rate in messages per second (0: as fast as possible).") var rate = 0

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import KafkaClient
+import Logging
 
 extension Tributary {
     struct MockKafka: AsyncParsableCommand {
@@ -12,7 +13,9 @@ extension Tributary {
         @Option(name: .customLong("topic"), help: "Create name:partitions at start (repeatable).") var topics: [String] = []
 
         func run() async throws {
-            let cluster = try MockKafkaCluster(brokers: brokers)
+            var logger = Logger(label: "tributary.mock-kafka")
+            logger.logLevel = .warning
+            let cluster = try MockKafkaCluster(brokers: brokers, logger: logger)
             for spec in topics {
                 let parts = spec.split(separator: ":")
                 guard let name = parts.first, let partitions = Int32(parts.count > 1 ? String(parts[1]) : "1"), partitions > 0 else {

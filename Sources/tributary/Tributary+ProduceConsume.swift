@@ -10,7 +10,7 @@ extension Tributary {
         @Option(help: "Key for every message.") var key: String?
         @Option(name: .customLong("header"), help: "A header key=value for every message (repeatable).") var headers: [String] = []
         @Option(help: "Partition (default: by key).") var partition: Int32?
-        @Option(help: "acks: -1 (all), 0 or 1.") var acks: Int = -1
+        @Option(parsing: .unconditional, help: "acks: -1 (all), 0 or 1.") var acks: Int = -1
 
         func run() async throws {
             let headers = try keyValues(headers, option: "--header").map { KafkaHeader(key: $0.0, value: $0.1) }
