@@ -67,6 +67,8 @@ extension Tributary {
             @OptionGroup var cluster: ClusterOptions
             @Option var topic = "tributary-bench"
             @Option var count = 100_000
+            @Option(name: .customLong("idle-timeout"), help: "Give up after this many seconds without a message.")
+            var idleTimeout = 15
 
             func run() async throws {
                 let admin = try cluster.admin()
@@ -83,16 +85,32 @@ extension Tributary {
                 let progress = Progress(total: count, label: "consumed")
                 let clock = ContinuousClock()
                 let started = clock.now
-                var seen = 0, bytes = 0
-                for await message in consumer.messages {
-                    seen += 1
-                    bytes += message.value?.count ?? 0
-                    progress.advance()
-                    if seen >= count { break }
+                let tally = Tally()
+                let idle = Duration.seconds(idleTimeout)
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await message in consumer.messages {
+                            tally.add(bytes: message.value?.count ?? 0)
+                            progress.advance()
+                            if tally.count >= count { break }
+                        }
+                    }
+                    group.addTask {
+                        // Watchdog: a consumer that stops receiving ends the run instead of hanging it.
+                        var last = -1
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: idle)
+                            if tally.count == last { break }
+                            last = tally.count
+                        }
+                    }
+                    await group.next()
+                    group.cancelAll()
                 }
                 let elapsed = clock.now - started
                 progress.finish()
-                report(count: seen, bytes: bytes, elapsed: elapsed, latencies: nil)
+                guard tally.count >= count else { throw CLIError("only \(tally.count) of \(count) messages arrived (idle for \(idleTimeout) s)") }
+                report(count: tally.count, bytes: tally.bytes, elapsed: elapsed, latencies: nil)
             }
         }
     }
@@ -160,4 +178,21 @@ final class Progress: @unchecked Sendable {
     func finish() {
         FileHandle.standardError.write(Data("\r\(label) \(done)/\(total)\n".utf8))
     }
+}
+
+/// Messages and bytes counted from one task, read from another.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages = 0
+    private var total = 0
+
+    func add(bytes: Int) {
+        lock.lock()
+        messages += 1
+        total += bytes
+        lock.unlock()
+    }
+
+    var count: Int { lock.lock(); defer { lock.unlock() }; return messages }
+    var bytes: Int { lock.lock(); defer { lock.unlock() }; return total }
 }

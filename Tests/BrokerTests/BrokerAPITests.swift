@@ -68,7 +68,7 @@ import TestSupport
     }
 
     @Test func produceErrorsUseKafkasCodes() async throws {
-        try await withBroker { port, _, _ in
+        try await withBroker { port, http, _ in
             let client = try WireClient(port: port)
             func code(_ request: ProduceRequest) async throws -> Int16? {
                 try await client.send(.produce, 8, request, expecting: ProduceResponse.self).responses.first?.partitions.first?.errorCode
@@ -80,6 +80,9 @@ import TestSupport
             #expect(try await code(produceRequest("errs", batch(["x"]), acks: 2)) == 21)
             #expect(try await code(produceRequest("errs", batch([String(repeating: "x", count: 1_100_000)]))) == 10)
             #expect(try await code(produceRequest("errs", batch(["x"]), partition: 5)) == 3)
+            let metrics = try await httpGet(port: http, path: "/metrics").1
+            #expect(metrics.contains(#"tributary_errors_total{api="Produce",code="2"} 1"#))
+            #expect(metrics.contains(#"tributary_requests_total{api="Produce"} 5"#))
         }
     }
 

@@ -47,6 +47,7 @@ extension KafkaBroker {
             }
             return topicResponse
         }
+        countErrors(.produce, results.flatMap { $0.map(\.errorCode) })
         return respond(incoming, response)
     }
 

@@ -16,6 +16,7 @@ extension KafkaBroker {
             }
         }
         let results = await fetch(wanted, maxWaitMs: request.maxWaitMs, minBytes: request.minBytes, maxBytes: request.maxBytes)
+        countErrors(.fetch, results.map(\.errorCode))
         var slices: [FileSlice] = []
         var index = 0
         var response = FetchResponse()

@@ -26,6 +26,7 @@ extension KafkaBroker {
             }
             return topicResponse
         }
+        countErrors(.listOffsets, response.topics.flatMap { $0.partitions.map(\.errorCode) })
         return respond(incoming, response)
     }
 }

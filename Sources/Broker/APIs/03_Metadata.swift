@@ -41,6 +41,7 @@ extension KafkaBroker {
             }
             return topic
         }
+        countErrors(.metadata, response.topics.map(\.errorCode))
         return respond(incoming, response)
     }
 }

@@ -43,6 +43,7 @@ extension KafkaBroker {
             }
             return wire
         }
+        countErrors(.offsetCommit, codes.flatMap { $0 })
         return respond(incoming, response)
     }
 }

@@ -25,6 +25,7 @@ extension KafkaBroker {
             wire.metadata = member.metadata
             return wire
         }
+        countErrors(.joinGroup, [response.errorCode])
         return respond(incoming, response)
     }
 }

@@ -8,6 +8,7 @@ extension KafkaBroker {
         var response = HeartbeatResponse()
         response.errorCode = await coordinator.heartbeat(groupId: request.groupId, generationId: request.generationId,
                                                          memberId: request.memberId)
+        countErrors(.heartbeat, [response.errorCode])
         return respond(incoming, response)
     }
 }

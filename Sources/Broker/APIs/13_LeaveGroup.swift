@@ -20,6 +20,7 @@ extension KafkaBroker {
                 return wire
             }
         }
+        countErrors(.leaveGroup, codes)
         return respond(incoming, response)
     }
 }

@@ -18,6 +18,7 @@ extension KafkaBroker {
         response.errorCode = output.errorCode
         response.assignment = output.errorCode == 0 && output.assignment.isEmpty && output.protocolType == "consumer"
             ? Self.emptyConsumerAssignment : output.assignment
+        countErrors(.syncGroup, [response.errorCode])
         return respond(incoming, response)
     }
 }

@@ -35,6 +35,7 @@ extension KafkaBroker {
             }
             return result
         }
+        countErrors(.createTopics, response.topics.map(\.errorCode))
         return respond(incoming, response)
     }
 }

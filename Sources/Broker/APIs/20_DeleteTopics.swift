@@ -17,6 +17,7 @@ extension KafkaBroker {
             }
             return result
         }
+        countErrors(.deleteTopics, response.responses.map(\.errorCode))
         return respond(incoming, response)
     }
 }

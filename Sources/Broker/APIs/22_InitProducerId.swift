@@ -19,6 +19,7 @@ extension KafkaBroker {
             logger.error("cannot allocate a producer id: \(error)")
             response.errorCode = ErrorCode.unknownServerError.rawValue
         }
+        countErrors(.initProducerId, [response.errorCode])
         return respond(incoming, response)
     }
 }

@@ -49,6 +49,7 @@ extension KafkaBroker {
             }
             return result
         }
+        countErrors(.describeConfigs, response.results.map(\.errorCode))
         return respond(incoming, response)
     }
 }

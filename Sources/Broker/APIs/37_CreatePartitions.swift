@@ -24,6 +24,7 @@ extension KafkaBroker {
             }
             return result
         }
+        countErrors(.createPartitions, response.results.map(\.errorCode))
         return respond(incoming, response)
     }
 }

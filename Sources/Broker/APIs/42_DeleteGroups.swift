@@ -12,6 +12,7 @@ extension KafkaBroker {
             result.errorCode = await coordinator.delete(groupId: groupId)
             response.results.append(result)
         }
+        countErrors(.deleteGroups, response.results.map(\.errorCode))
         return respond(incoming, response)
     }
 }

@@ -22,7 +22,6 @@ extension KafkaBroker {
                 Result { () throws(LogStoreError) in try log.append(raw) }
             }.get()
         } catch {
-            metrics.countError(api: "Produce", code: error.kafkaErrorCode)
             return PartitionProduceResult(errorCode: error.kafkaErrorCode, errorMessage: error.description)
         }
         metrics.bytesIn.increment(by: Int64(records.readableBytes))

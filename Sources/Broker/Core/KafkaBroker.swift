@@ -1,3 +1,4 @@
+import KafkaProtocol
 import Logging
 import LogStore
 import NIOCore
@@ -23,6 +24,11 @@ public final class KafkaBroker: Sendable {
         self.coordinator = coordinator
         self.metrics = metrics
         self.logger = logger
+    }
+
+    /// Counts the non-zero error codes an API answered with (`tributary_errors_total`).
+    func countErrors(_ api: ApiKey, _ codes: [Int16]) {
+        for code in codes where code != 0 { metrics.countError(api: api.description, code: code) }
     }
 
     /// The partition log for a produce or fetch, creating the topic when auto-create is on.
