@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine, and nothing that is
-# already there: librdkafka-dev (CKafka), kcat (compatibility tests), python3-venv, and a
-# Python venv under .venv/ with the real Kafka clients we test against.
+# already there: librdkafka-dev (CKafka), libsqlite3-dev (GRDB), kcat (compatibility tests),
+# chromium (dashboard test), python3-venv, and a Python venv under .venv/ with the real
+# Kafka clients we test against.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,10 @@ need=()
 pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+# The dashboard test drives a real browser.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "install-deps: apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -191,3 +191,22 @@ def test_pipeline_on_the_mock_cluster(report_factory, tmp_path):
     finally:
         mock.send_signal(signal.SIGINT)
         mock.wait(timeout=10)
+
+
+def test_dashboard_in_headless_chromium_shows_an_event_produced_after_it_opened(broker, report_factory, tmp_path):
+    from browser import HeadlessChromium
+
+    create_events_topic(broker.bootstrap)
+    service = report_factory(broker.bootstrap).start()
+    db = str(tmp_path / "shop.sqlite")
+    carshop(db, broker.bootstrap, "customers", "add", "--name", "Before", "--leg-power", "1", "--hand-power", "1")
+    service.wait_for(1)
+    with HeadlessChromium() as browser:
+        browser.open(f"http://127.0.0.1:{service.port}/")
+        assert browser.wait_until("document.getElementById('status').textContent === 'live'"), "the stream never opened"
+        assert browser.wait_until("document.body.innerText.includes('Customer Before')")
+        carshop(db, broker.bootstrap, "customers", "add", "--name", "AfterOpen", "--leg-power", "1", "--hand-power", "1")
+        assert browser.wait_until("document.body.innerText.includes('Customer AfterOpen')"), \
+            browser.evaluate("document.body.innerText")
+        assert browser.evaluate("document.querySelectorAll('tr.event').length") == 2
+        assert browser.evaluate("document.getElementById('chart').innerText.trim()").split() == ["2", "0", "0"]
