@@ -210,3 +210,20 @@ def test_dashboard_in_headless_chromium_shows_an_event_produced_after_it_opened(
             browser.evaluate("document.body.innerText")
         assert browser.evaluate("document.querySelectorAll('tr.event').length") == 2
         assert browser.evaluate("document.getElementById('chart').innerText.trim()").split() == ["2", "0", "0"]
+
+
+def test_events_made_during_a_broker_outage_are_stored_once_after_outbox_flush(broker, report_factory, tmp_path):
+    create_events_topic(broker.bootstrap)
+    service = report_factory(broker.bootstrap).start()
+    db = str(tmp_path / "shop.sqlite")
+    carshop(db, broker.bootstrap, "customers", "add", "--name", "Early", "--leg-power", "6", "--hand-power", "1")
+    service.wait_for(1)
+    broker.stop()
+    for name in ("Down1", "Down2"):
+        assert b"pending" in carshop(db, broker.bootstrap, "customers", "add", "--name", name,
+                                     "--leg-power", "1", "--hand-power", "6").stdout
+    broker.start()
+    assert b"outbox empty" in carshop(db, broker.bootstrap, "outbox", "flush").stdout
+    events = service.wait_for(3)
+    assert [e["EventDescription"].split()[1] for e in events] == ["Early", "Down1", "Down2"]
+    assert len({e["EventId"] for e in events}) == 3
