@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release
 BENCH_DIR ?= $(CURDIR)/.bench-data
 
-.PHONY: all deps deps-python build build-release test test-clients crashtest bench run clean
+.PHONY: all deps deps-python build build-release test test-clients crashtest fuzz fuzz-replay bench run clean
 
 all: build
 
@@ -23,6 +23,8 @@ build-release: deps
 test: deps deps-python
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) fuzz-replay
+	$(MAKE) fuzz FUZZ_SECONDS=30 FUZZ_SEED=1
 	$(MAKE) test-clients
 
 ## test-clients: real Kafka clients (kcat, kafka-python, confluent-kafka, aiokafka) against tributaryd.
@@ -38,6 +40,29 @@ CYCLES ?= 20
 crashtest: deps-python
 	$(SWIFT) build --product tributaryd
 	cd tests/python && CYCLES=$(CYCLES) ../../.venv/bin/python crashtest.py
+
+## fuzz: libFuzzer on the request decoder and on segment recovery, FUZZ_SECONDS each.
+## Crashes land in fuzz-out/; add each as a file under Fuzz/corpus/ so `make test` replays it.
+FUZZ_SECONDS ?= 300
+FUZZ_SEED ?= 0
+FUZZ_FLAGS := --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz
+fuzz: deps
+	$(SWIFT) build $(FUZZ_FLAGS) --product fuzz-requests
+	$(SWIFT) build $(FUZZ_FLAGS) --product fuzz-segment
+	mkdir -p fuzz-out/requests fuzz-out/segment
+	.build-fuzz/debug/fuzz-requests -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -artifact_prefix=fuzz-out/ \
+	  fuzz-out/requests Fuzz/corpus/requests > fuzz-out/requests.log 2>&1 || (tail -60 fuzz-out/requests.log; exit 1)
+	@grep "^Done" fuzz-out/requests.log | sed 's/^/fuzz-requests: /'
+	.build-fuzz/debug/fuzz-segment -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=fuzz-out/ \
+	  fuzz-out/segment Fuzz/corpus/segment > fuzz-out/segment.log 2>&1 || (tail -60 fuzz-out/segment.log; exit 1)
+	@grep "^Done" fuzz-out/segment.log | sed 's/^/fuzz-segment: /' 
+
+## fuzz-replay: every corpus input through the non-fuzzing builds (part of make test).
+fuzz-replay:
+	$(SWIFT) build --product fuzz-requests
+	$(SWIFT) build --product fuzz-segment
+	.build/debug/fuzz-requests Fuzz/corpus/requests
+	.build/debug/fuzz-segment Fuzz/corpus/segment
 
 ## bench: tributaryd vs librdkafka's mock cluster and the raw limits, into docs/benchmarks.md.
 bench: build-release deps-python

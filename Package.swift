@@ -127,6 +127,14 @@ let package = Package(
             dependencies: ["LogStore"],
             path: "Benchmarks/logstore-bench"
         ),
+        // Fuzz targets (`make fuzz`); built normally they replay a corpus (`make test`).
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "fuzz-requests", dependencies: ["KafkaProtocol", "FuzzSupport"], path: "Fuzz/fuzz-requests"),
+        .executableTarget(
+            name: "fuzz-segment",
+            dependencies: ["LogStore", "KafkaProtocol", "FuzzSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Fuzz/fuzz-segment"
+        ),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         // Starts an in-process tributaryd for the test targets.
         .target(
