@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release
 BENCH_DIR ?= $(CURDIR)/.bench-data
 
-.PHONY: all deps deps-python build build-release test test-clients crashtest fuzz fuzz-replay bench run clean
+.PHONY: all deps deps-python build build-release test test-clients crashtest loadtest fuzz fuzz-replay bench run clean
 
 all: build
 
@@ -40,6 +40,13 @@ CYCLES ?= 20
 crashtest: deps-python
 	$(SWIFT) build --product tributaryd
 	cd tests/python && CYCLES=$(CYCLES) ../../.venv/bin/python crashtest.py
+
+## loadtest: 1,000 idle connections, 50 producers, a 10-consumer group, a 1,000-partition
+## topic and a stalled consumer for DURATION seconds; metadata must answer in < 100 ms (p99).
+DURATION ?= 30
+loadtest: deps-python
+	$(SWIFT) build --product tributaryd
+	cd tests/python && DURATION=$(DURATION) ../../.venv/bin/python loadtest.py
 
 ## fuzz: libFuzzer on the request decoder and on segment recovery, FUZZ_SECONDS each.
 ## Crashes land in fuzz-out/; add each as a file under Fuzz/corpus/ so `make test` replays it.
