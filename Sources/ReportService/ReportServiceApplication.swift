@@ -43,8 +43,10 @@ public struct ReportServiceApplication: Sendable {
                                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "report-service"),
                                onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
                                logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: consumer), .init(service: http)],
-                                                      gracefulShutdownSignals: shutdownSignals, logger: logger))
+        // Shut down in reverse order: live streams end, then HTTP drains, then the consumer leaves.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: consumer), .init(service: http), .init(service: StreamCloser(broadcaster: broadcaster))],
+            gracefulShutdownSignals: shutdownSignals, logger: logger))
         try await group.run()
     }
 }

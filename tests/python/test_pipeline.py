@@ -227,3 +227,21 @@ def test_events_made_during_a_broker_outage_are_stored_once_after_outbox_flush(b
     events = service.wait_for(3)
     assert [e["EventDescription"].split()[1] for e in events] == ["Early", "Down1", "Down2"]
     assert len({e["EventId"] for e in events}) == 3
+
+
+def test_report_service_stops_promptly_with_a_live_stream_open_and_the_broker_gone(broker, report_factory):
+    create_events_topic(broker.bootstrap)
+    service = report_factory(broker.bootstrap).start()
+    stream = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+    stream.sendall(b"GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert b": connected" in stream.recv(4096)
+    started = time.time()
+    assert service.stop() == 0, "SIGTERM with an open SSE stream should exit cleanly"
+    assert time.time() - started < 15
+    stream.close()
+
+    service.start()
+    broker.kill()
+    started = time.time()
+    assert service.stop() == 0, "SIGTERM with the broker gone should exit cleanly"
+    assert time.time() - started < 20
