@@ -105,8 +105,7 @@ public final class KafkaProducer: Sendable, Service {
 
     /// Waits until every queued message is delivered or failed, or `timeout` passes.
     public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        try KafkaError.check(rd_kafka_flush(handle.pointer, milliseconds), "flush")
+        try KafkaError.check(rd_kafka_flush(handle.pointer, timeout.milliseconds), "flush")
     }
 
     /// Flushes (up to 10 s) and stops the poll thread. Messages still queued then fail.

@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 
 extension CarShopStore {
     /// Adds a customer and reports `CustomerAdded`.
     @discardableResult
     public func addCustomer(name: String, legPower: Int, handPower: Int) throws(CarShopError) -> Customer {
-        let name = name.trimmingCharacters(in: .whitespaces)
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw .invalidName(name) }
         guard legPower >= 0 else { throw .negativePower("leg", legPower) }
         guard handPower >= 0 else { throw .negativePower("hand", handPower) }
@@ -73,14 +74,4 @@ extension CarShopStore {
             return Car(number: row["number"], engine: engine, owner: row["owner"])
         }
     }
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
-}
-
-extension Set where Element == Character {
-    static let whitespaces: Set<Character> = [" ", "\t", "\n", "\r"]
 }

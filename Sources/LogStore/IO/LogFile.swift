@@ -61,6 +61,12 @@ public final class LogFile: @unchecked Sendable {
         return bytes
     }
 
+    /// The whole file at `path`, or nil when it cannot be read.
+    static func contents(of path: String) -> [UInt8]? {
+        guard let file = try? LogFile(path: path, create: false), let size = try? file.size() else { return nil }
+        return try? file.read(count: Int(size), at: 0)
+    }
+
     /// Writes all of `bytes` at `offset`.
     public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(LogStoreError) {
         guard let base = bytes.baseAddress else { return }

@@ -1,4 +1,3 @@
-import KafkaProtocol
 import Synchronization
 
 /// Hands out idempotent-producer ids (InitProducerId) that are never reused, even across
@@ -10,12 +9,7 @@ public final class ProducerIdAllocator: Sendable {
 
     init(path: String) throws(LogStoreError) {
         self.path = path
-        var start: Int64 = 0
-        if let bytes = LogSegment.readWhole(path), bytes.count == 12 {
-            let end: Int64 = bytes.readBigEndian(at: 0)
-            let crc: UInt32 = bytes.readBigEndian(at: 8)
-            if CRC32C.checksum(Array(bytes.prefix(8))) == crc, end >= 0 { start = end }
-        }
+        let start = CheckedInteger.read(from: path) ?? 0
         // Ids of the block reserved by the last run may have been handed out: skip them all.
         state = Mutex((start, start))
     }
@@ -25,10 +19,7 @@ public final class ProducerIdAllocator: Sendable {
         try state.withLock { (state) throws(LogStoreError) -> Int64 in
             if state.next >= state.blockEnd {
                 let end = state.blockEnd + Self.blockSize
-                var bytes: [UInt8] = []
-                bytes.appendBigEndian(end)
-                bytes.appendBigEndian(CRC32C.checksum(bytes))
-                try AtomicFile.write(bytes, to: path)
+                try CheckedInteger.write(end, to: path)
                 state.blockEnd = end
             }
             defer { state.next += 1 }

@@ -38,7 +38,7 @@ enum ProducerStateSnapshot {
                 unlink(path)
                 continue
             }
-            if let bytes = LogSegment.readWhole(path), let state = ProducerStateManager.decode(bytes) {
+            if let bytes = LogFile.contents(of: path), let state = ProducerStateManager.decode(bytes) {
                 return (offset, state)
             }
         }

@@ -88,7 +88,7 @@ final class LogSegment: @unchecked Sendable {
     /// them from the log. Used for segments below the recovery point.
     func loadTrustedIndexes(indexInterval: Int, maximumBatchSize: Int) throws(LogStoreError) {
         size = try log.size()
-        guard let indexBytes = Self.readWhole(indexPath),
+        guard let indexBytes = LogFile.contents(of: indexPath),
               let index = OffsetIndex.decode(indexBytes, logSize: size),
               !index.isEmpty || size == 0,
               let tail = try? lastBatchAfter(index: index)
@@ -97,7 +97,7 @@ final class LogSegment: @unchecked Sendable {
             return
         }
         let nextRelative = UInt32(truncatingIfNeeded: tail.nextOffset - baseOffset)
-        guard let timeBytes = Self.readWhole(timeIndexPath),
+        guard let timeBytes = LogFile.contents(of: timeIndexPath),
               let times = TimeIndex.decode(timeBytes, nextRelativeOffset: max(nextRelative, 1))
         else {
             try recover(validate: true, indexInterval: indexInterval, maximumBatchSize: maximumBatchSize)
@@ -153,10 +153,5 @@ final class LogSegment: @unchecked Sendable {
         unlink(logPath)
         unlink(indexPath)
         unlink(timeIndexPath)
-    }
-
-    static func readWhole(_ path: String) -> [UInt8]? {
-        guard let file = try? LogFile(path: path, create: false), let size = try? file.size() else { return nil }
-        return try? file.read(count: Int(size), at: 0)
     }
 }
