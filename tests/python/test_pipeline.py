@@ -116,12 +116,23 @@ def check_reports(service, expected):
     assert html.count("<tr><td>") == expected
 
 
-def read_sse_event(port, produce_after_connect, timeout=30):
+def open_sse_stream(port, timeout=30):
+    """Opens the live event stream and reads until its `: connected` comment.
+
+    The response headers and the first comment may arrive in separate TCP reads, so one
+    `recv` is not enough; returns the socket and everything read so far."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     sock.sendall(b"GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
     buffer = b""
     while b": connected" not in buffer:
-        buffer += sock.recv(4096)
+        chunk = sock.recv(4096)
+        assert chunk, f"stream closed before it said connected: {buffer!r}"
+        buffer += chunk
+    return sock, buffer
+
+
+def read_sse_event(port, produce_after_connect, timeout=30):
+    sock, buffer = open_sse_stream(port, timeout)
     produce_after_connect()
     deadline = time.time() + timeout
     while b"data: " not in buffer.split(b": connected", 1)[1] and time.time() < deadline:
@@ -232,9 +243,7 @@ def test_events_made_during_a_broker_outage_are_stored_once_after_outbox_flush(b
 def test_report_service_stops_promptly_with_a_live_stream_open_and_the_broker_gone(broker, report_factory):
     create_events_topic(broker.bootstrap)
     service = report_factory(broker.bootstrap).start()
-    stream = socket.create_connection(("127.0.0.1", service.port), timeout=10)
-    stream.sendall(b"GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert b": connected" in stream.recv(4096)
+    stream, _ = open_sse_stream(service.port, timeout=10)
     started = time.time()
     assert service.stop() == 0, "SIGTERM with an open SSE stream should exit cleanly"
     assert time.time() - started < 15
