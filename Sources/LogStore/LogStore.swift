@@ -46,7 +46,11 @@ public final class LogStore: Sendable {
         self.clock = clock
         self.logger = logger
         let existed = access(directory + "/topics", F_OK) == 0
-        for path in [directory, directory + "/topics", directory + "/deleted"] {
+        if access(directory, F_OK) != 0 {
+            try Self.makeDirectory(directory)
+            try AtomicFile.syncDirectory(containing: directory)
+        }
+        for path in [directory + "/topics", directory + "/deleted"] {
             try Self.makeDirectory(path)
         }
         let marker = directory + "/" + Self.cleanShutdownMarker
@@ -73,15 +77,14 @@ public final class LogStore: Sendable {
             loaded[name] = Topic(name: name, id: metadata.id, overrides: metadata.config, partitions: partitions)
         }
         topics = Mutex(loaded)
-        // From here on a crash must trigger recovery again.
-        if clean {
-            unlink(marker)
-            try AtomicFile.syncDirectory(directory)
-        }
+        // From here on a crash must trigger recovery again. The same directory fsync makes
+        // the subdirectories created above durable on a fresh store.
+        if clean { unlink(marker) }
+        try AtomicFile.syncDirectory(directory)
         try? FileManager.default.removeItem(atPath: directory + "/deleted")
         try Self.makeDirectory(directory + "/deleted")
         logger.info("log store open", metadata: [
-            "directory": "\(directory)", "topics": "\(loaded.count)", "recovered": "\(!clean)",
+            "directory": "\(directory)", "topics": "\(loaded.count)", "recovered": "\(recoveredFromCrash)",
         ])
     }
 

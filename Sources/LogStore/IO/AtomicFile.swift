@@ -30,6 +30,7 @@ enum AtomicFile {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(operation: "open", path: directory, errno: errno) }
         defer { close(fd) }
+        SyncTrace.directoryWillSync(descriptor: fd, path: directory)
         guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: directory, errno: errno) }
     }
 }

@@ -117,6 +117,7 @@ public final class LogFile: @unchecked Sendable {
 
     /// Forces written data (and the size needed to read it) to stable storage.
     public func syncData() throws(LogStoreError) {
+        SyncTrace.fileWillSync(descriptor: descriptor, path: path)
         while fdatasync(descriptor) != 0 {
             if errno == EINTR { continue }
             throw .io(operation: "fdatasync", path: path, errno: errno)

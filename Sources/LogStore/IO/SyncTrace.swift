@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Synchronization
+
+/// The file layer of the power-loss tests: records, for every fsync the store makes under
+/// `root`, what that fsync makes durable — a file's bytes, or a directory's entries — so a
+/// test can rebuild the directory tree a power cut at that moment would leave behind.
+///
+/// State is captured *before* each fsync runs. A write that finished before the fsync was
+/// issued is therefore in the record; one racing with it is not, which is the conservative
+/// reading of POSIX: the test may only rely on what was certainly durable.
+///
+/// Outside tests no trace is active and each fsync pays one relaxed atomic load.
+final class SyncTrace: Sendable {
+    /// A file or directory, independent of the names it has had.
+    struct FileID: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    struct Entry: Sendable {
+        var name: String
+        var id: FileID
+        var isDirectory: Bool
+    }
+
+    private struct State {
+        var fileBytes: [FileID: [UInt8]] = [:]
+        var directoryEntries: [FileID: [Entry]] = [:]
+        /// The last path each file was seen at, to read what it holds beyond its last fsync.
+        var paths: [FileID: String] = [:]
+    }
+
+    /// The traced directory; it is assumed to survive the crash itself.
+    let root: String
+    private let rootID: FileID
+    private let state = Mutex(State())
+
+    private static let active = Mutex<[SyncTrace]>([])
+    private static let anyActive = Atomic<Bool>(false)
+
+    private init(root: String, rootID: FileID) {
+        self.root = root
+        self.rootID = rootID
+    }
+
+    /// Starts recording fsyncs of files and directories under `root` (an existing directory).
+    static func start(under root: String) -> SyncTrace? {
+        guard let id = fileID(path: root) else { return nil }
+        let trace = SyncTrace(root: root, rootID: id)
+        active.withLock { traces in
+            traces.append(trace)
+            anyActive.store(true, ordering: .releasing)
+        }
+        return trace
+    }
+
+    /// Stops recording; what was recorded stays readable.
+    func stop() {
+        Self.active.withLock { traces in
+            traces.removeAll { $0 === self }
+            Self.anyActive.store(!traces.isEmpty, ordering: .releasing)
+        }
+    }
+
+    private func covers(_ path: String) -> Bool { path == root || path.hasPrefix(root + "/") }
+
+    private static func traces(covering path: String) -> [SyncTrace] {
+        guard anyActive.load(ordering: .relaxed) else { return [] }
+        return active.withLock { $0.filter { $0.covers(path) } }
+    }
+
+    /// Called by `LogFile.syncData` just before `fdatasync`.
+    static func fileWillSync(descriptor: Int32, path: String) {
+        let traces = traces(covering: path)
+        guard !traces.isEmpty else { return }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return }
+        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        let read = bytes.withUnsafeMutableBytes { raw in
+            raw.baseAddress.map { pread(descriptor, $0, raw.count, 0) } ?? 0
+        }
+        bytes.removeLast(bytes.count - max(0, read))
+        for trace in traces {
+            trace.state.withLock { state in
+                state.fileBytes[id] = bytes
+                state.paths[id] = path
+            }
+        }
+    }
+
+    /// Called by `AtomicFile.syncDirectory` just before the directory's `fsync`.
+    static func directoryWillSync(descriptor: Int32, path: String) {
+        let traces = traces(covering: path)
+        guard !traces.isEmpty else { return }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return }
+        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        var entries: [Entry] = []
+        for name in names {
+            var entry = stat()
+            guard lstat(path + "/" + name, &entry) == 0 else { continue }
+            entries.append(Entry(name: name, id: FileID(device: UInt64(entry.st_dev), inode: UInt64(entry.st_ino)),
+                                 isDirectory: (entry.st_mode & S_IFMT) == S_IFDIR))
+        }
+        for trace in traces {
+            trace.state.withLock { state in
+                state.directoryEntries[id] = entries
+                for entry in entries where state.paths[entry.id] == nil { state.paths[entry.id] = path + "/" + entry.name }
+            }
+        }
+    }
+
+    private static func fileID(path: String) -> FileID? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}
+
+extension SyncTrace {
+    /// Writes, at `target` (an empty directory), the tree a power cut now would leave: only
+    /// directory entries some directory fsync recorded, each file holding what its last fsync
+    /// covered, then a random part of what was written after it, then random garbage.
+    /// Files never fsync'd keep only the unsynced part and the garbage.
+    func materializeCrash<G: RandomNumberGenerator>(at target: String, using random: inout G) throws {
+        let snapshot = state.withLock { state in state }
+        try materialize(directory: rootID, at: target, snapshot: snapshot, random: &random)
+    }
+
+    private func materialize<G: RandomNumberGenerator>(directory: FileID, at target: String, snapshot: State,
+                                                       random: inout G) throws {
+        for entry in snapshot.directoryEntries[directory] ?? [] {
+            let path = target + "/" + entry.name
+            if entry.isDirectory {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+                try materialize(directory: entry.id, at: path, snapshot: snapshot, random: &random)
+                continue
+            }
+            var bytes = snapshot.fileBytes[entry.id] ?? []
+            let current = snapshot.paths[entry.id].flatMap { path in
+                Self.fileID(path: path) == entry.id ? LogFile.contents(of: path) : nil
+            } ?? []
+            if current.count > bytes.count {
+                let unsynced = current[bytes.count...]
+                let kept = Int.random(in: 0...unsynced.count, using: &random)
+                bytes += unsynced.prefix(kept)
+                if kept < unsynced.count {
+                    bytes += (0..<Int.random(in: 0...min(4096, unsynced.count - kept), using: &random))
+                        .map { _ in UInt8.random(in: 0...255, using: &random) }
+                }
+            }
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw LogStoreError.io(operation: "create", path: path, errno: errno)
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import LogStore
+
+/// Power loss, modelled. A `SyncTrace` remembers what each fsync made durable; the simulated
+/// cut keeps only that, plus a random part of later writes and random garbage, and drops
+/// directory entries no directory fsync covered. Whatever was acknowledged before the cut —
+/// an append whose `sync(upTo:)` returned (acks=all), a committed group offset, a producer id
+/// handed out — must be there after recovery.
+@Suite struct PowerLossTests {
+    struct Ack: Sendable {
+        var partition: Int32
+        var baseOffset: Int64
+        var tag: Int
+    }
+
+    struct Acknowledged: Sendable {
+        var appends: [Ack] = []
+        /// The last acknowledged commit per (writer's group, partition); each writer's
+        /// commits only move forward, so recovery must find at least this.
+        var commits: [String: [Int32: Int64]] = [:]
+        var producerIds: [Int64] = []
+    }
+
+    /// What the writers and the task that cuts the power share.
+    final class Run: Sendable {
+        let acknowledged = Mutex(Acknowledged())
+        let stop = Atomic<Bool>(false)
+    }
+
+    static let partitions: Int32 = 3
+
+    @Test(arguments: 0..<10)
+    func acknowledgedWritesSurviveAPowerCut(seed: Int) async throws {
+        var random = SeededGenerator(seed: UInt64(seed) &* 7919)
+        let live = TemporaryDirectory()
+        let trace = try #require(SyncTrace.start(under: live.path))
+        defer { trace.stop() }
+        let store = try LogStore(directory: live.path)
+        try store.createTopic("orders", partitions: Int(Self.partitions), configs: [
+            "segment.bytes": "\(Int.random(in: 3_000...30_000, using: &random))",
+            "index.interval.bytes": "\(Int.random(in: 64...2_048, using: &random))",
+        ])
+        let run = Run()
+        let cutAfter = Int.random(in: 5...300, using: &random)
+        let image = TemporaryDirectory()
+
+        let captured = try await withThrowingTaskGroup(of: Acknowledged?.self) { group in
+            for writer in 0..<6 {
+                group.addTask {
+                    try await Self.write(writer: writer, seed: seed, store: store, run: run)
+                    return nil
+                }
+            }
+            group.addTask {
+                defer { run.stop.store(true, ordering: .releasing) }
+                while run.acknowledged.withLock({ $0.appends.count }) < cutAfter { try await Task.sleep(for: .milliseconds(1)) }
+                // Read what was acknowledged first: each of those fsyncs is already in the trace.
+                let before = run.acknowledged.withLock { $0 }
+                var random = SeededGenerator(seed: UInt64(seed) &+ 1)
+                try trace.materializeCrash(at: image.path, using: &random)
+                return before
+            }
+            var result: Acknowledged?
+            for try await value in group { result = result ?? value }
+            return result
+        }
+        store.simulateCrash()
+        let before = try #require(captured)
+
+        let recovered = try LogStore(directory: image.path)
+        #expect(recovered.recoveredFromCrash)
+        for partition in 0..<Self.partitions {
+            let log = try recovered.partition("orders", partition)
+            let bytes = try log.readAll()
+            let headers = try batches(in: bytes)
+            var next: Int64 = 0
+            for header in headers {
+                #expect(header.baseOffset == next, "seed \(seed): offsets must stay contiguous")
+                next = header.lastOffset + 1
+            }
+            let values: [String] = try firstValues(in: bytes)
+            let found: [Int64: String] = Dictionary(zip(headers.map(\.baseOffset), values),
+                                                    uniquingKeysWith: { first, _ in first })
+            for ack in before.appends where ack.partition == partition {
+                let expected = "\(ack.tag)-0"
+                #expect(found[ack.baseOffset] == expected,
+                        "seed \(seed): acknowledged batch \(ack.tag) at \(partition)/\(ack.baseOffset) lost")
+            }
+            #expect(try log.append(makeBatch(tag: -1)).baseOffset == next, "seed \(seed): the log takes appends again")
+        }
+        for (group, offsets) in before.commits {
+            for (partition, offset) in offsets {
+                let committed = recovered.groupOffsets.committed(group: group, TopicPartition("orders", partition))
+                #expect((committed?.offset ?? -1) >= offset, "seed \(seed): commit \(group) \(partition)=\(offset) lost")
+            }
+        }
+        let fresh = try recovered.producerIds.next()
+        #expect(before.producerIds.allSatisfy { $0 < fresh }, "seed \(seed): producer id \(fresh) handed out twice")
+        try recovered.close()
+    }
+
+    /// One writer: appends acknowledged the acks=all way, now and then a commit of its own
+    /// group and a producer id, until told to stop.
+    static func write(writer: Int, seed: Int, store: LogStore, run: Run) async throws {
+        var random = SeededGenerator(seed: UInt64(seed * 100 + writer))
+        var tag = writer * 1_000_000
+        let group = "writer-\(writer)"
+        var committed: [Int32: Int64] = [:]
+        while !run.stop.load(ordering: .acquiring) {
+            let partition = Int32.random(in: 0..<partitions, using: &random)
+            let log = try store.partition("orders", partition)
+            let batch = makeBatch(count: Int.random(in: 1...5, using: &random),
+                                  valueSize: Int.random(in: 10...700, using: &random), tag: tag)
+            let result = try log.append(batch)
+            do {
+                try await log.sync(upTo: result.lastOffset + 1)
+            } catch LogStoreError.closed {
+                return
+            }
+            run.acknowledged.withLock { $0.appends.append(Ack(partition: partition, baseOffset: result.baseOffset, tag: tag)) }
+            tag += 1
+            if Int.random(in: 0..<6, using: &random) == 0, result.lastOffset + 1 > committed[partition, default: -1] {
+                let offset = result.lastOffset + 1
+                try store.groupOffsets.commit(group: group, offsets: [
+                    TopicPartition("orders", partition): CommittedOffset(offset: offset, commitTimestamp: 0),
+                ])
+                committed[partition] = offset
+                run.acknowledged.withLock { $0.commits[group, default: [:]][partition] = offset }
+            }
+            if Int.random(in: 0..<15, using: &random) == 0 {
+                let id = try store.producerIds.next()
+                run.acknowledged.withLock { $0.producerIds.append(id) }
+            }
+        }
+    }
+}
+
+extension PowerLossTests {
+    @Test func aTopicCreatedOnAFreshStoreSurvivesAPowerCut() throws {
+        let live = TemporaryDirectory()
+        let trace = try #require(SyncTrace.start(under: live.path))
+        defer { trace.stop() }
+        let store = try LogStore(directory: live.path)
+        try store.createTopic("orders", partitions: 2)
+        let image = TemporaryDirectory()
+        var random = SeededGenerator(seed: 42)
+        try trace.materializeCrash(at: image.path, using: &random)
+        store.simulateCrash()
+
+        let recovered = try LogStore(directory: image.path)
+        #expect(recovered.describeTopic("orders")?.partitionCount == 2)
+        #expect(try recovered.partition("orders", 1).append(makeBatch()).baseOffset == 0)
+        try recovered.close()
+    }
+}
