@@ -55,6 +55,7 @@ public struct BrokerApplication: Sendable {
         listener.maximumFrameSize = configuration.socketRequestMaxBytes
         listener.maximumConnections = configuration.maxConnections
         listener.maximumInFlightPerConnection = configuration.maxInFlightRequestsPerConnection
+        listener.maximumInFlightBytesPerConnection = configuration.maxInFlightBytesPerConnection
         let server = KafkaServer(configuration: listener, handler: broker, logger: logger)
         let kafkaPort = Atomic<Int>(-1)
         let onReady = onReady

@@ -30,6 +30,8 @@ public struct BrokerConfiguration: Sendable {
     public var maxConnections = 10_000
     /// Requests one connection may have pending before the broker stops reading from it.
     public var maxInFlightRequestsPerConnection = 32
+    /// Request bytes one connection may have pending before the broker stops reading from it.
+    public var maxInFlightBytesPerConnection = 64 * 1024 * 1024
     /// How often retention runs.
     public var retentionCheckIntervalMs: Int64 = 60_000
     /// Topic defaults (retention, segment size) for topics that do not override them.

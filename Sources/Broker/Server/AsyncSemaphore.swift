@@ -1,47 +1,66 @@
 import Synchronization
 
-/// Counts permits; `acquire` suspends while none are left. Bounds a connection's pipelined
-/// requests so a client that never reads its responses cannot make the broker buffer
-/// without limit.
+/// Counts permits; `acquire` suspends until enough are free, first come first served.
+/// Bounds a connection's pipelined requests (one permit each) and the bytes they hold (one
+/// permit per byte), so a client that never reads its responses cannot make the broker
+/// buffer without limit.
 final class AsyncSemaphore: Sendable {
+    private struct Waiter {
+        var count: Int
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         var permits: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [Waiter] = []
     }
+
+    /// Every permit there is; a larger request is clamped to this.
+    let capacity: Int
     private let state: Mutex<State>
 
     init(permits: Int) {
-        state = Mutex(State(permits: permits))
+        capacity = max(1, permits)
+        state = Mutex(State(permits: capacity))
     }
 
-    func acquire() async {
+    /// Waits for `count` permits (clamped to `1...capacity`) and returns how many it took.
+    @discardableResult
+    func acquire(_ count: Int = 1) async -> Int {
+        let count = min(max(count, 1), capacity)
         let acquired = state.withLock { state in
-            guard state.permits > 0 else { return false }
-            state.permits -= 1
+            // Queue behind earlier waiters even when enough is free: a big request must not starve.
+            guard state.waiters.isEmpty, state.permits >= count else { return false }
+            state.permits -= count
             return true
         }
-        if acquired { return }
+        if acquired { return count }
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state in
-                if state.permits > 0 {
-                    state.permits -= 1
+                if state.waiters.isEmpty, state.permits >= count {
+                    state.permits -= count
                     return true
                 }
-                state.waiters.append(continuation)
+                state.waiters.append(Waiter(count: count, continuation: continuation))
                 return false
             }
             if resumeNow { continuation.resume() }
         }
+        return count
     }
 
-    func release() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if state.waiters.isEmpty {
-                state.permits += 1
-                return nil
+    /// Returns `count` permits (what `acquire` returned) and wakes the waiters they satisfy.
+    func release(_ count: Int = 1) {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.permits += count
+            var ready: [CheckedContinuation<Void, Never>] = []
+            while let first = state.waiters.first, first.count <= state.permits {
+                state.permits -= first.count
+                ready.append(first.continuation)
+                state.waiters.removeFirst()
             }
-            return state.waiters.removeFirst()
+            return ready
         }
-        waiter?.resume()
+        for continuation in ready { continuation.resume() }
     }
 }

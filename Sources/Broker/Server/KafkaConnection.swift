@@ -3,25 +3,30 @@ import NIOCore
 
 /// Serves one client connection: requests are handled concurrently (a slow fetch does not
 /// hold up a produce behind it) but answered strictly in request order, as Kafka clients
-/// require; at most `maximumInFlight` requests are pending at once.
+/// require; at most `maximumInFlight` requests, holding at most `maximumInFlightBytes` of
+/// request frames, are pending at once. Past either limit the connection is not read, so
+/// TCP pushes back on the client.
 struct KafkaConnection {
     let channel: NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>
     let context: ConnectionContext
     let handler: any KafkaRequestHandler
     let maximumInFlight: Int
+    let maximumInFlightBytes: Int
     let logger: Logger
 
     func run() async {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let permits = AsyncSemaphore(permits: maximumInFlight)
-                let (queue, queueContinuation) = AsyncStream<Task<RequestOutcome, Never>>.makeStream()
+                let bytes = AsyncSemaphore(permits: maximumInFlightBytes)
+                let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         // Writer: answers in the order requests arrived.
-                        for await pending in queue {
+                        for await (pending, held) in queue {
                             let outcome = await pending.value
                             permits.release()
+                            bytes.release(held)
                             switch outcome {
                             case let .respond(frame):
                                 try await outbound.write(frame)
@@ -39,8 +44,9 @@ struct KafkaConnection {
                         do {
                             for try await frame in inbound {
                                 await permits.acquire()
+                                let held = await bytes.acquire(frame.readableBytes)
                                 let handler = handler, context = context
-                                queueContinuation.yield(Task { await handler.handle(frame: frame, connection: context) })
+                                queueContinuation.yield((Task { await handler.handle(frame: frame, connection: context) }, held))
                             }
                         } catch {
                             logger.debug("connection read ended: \(error)", metadata: ["client": "\(context.remoteAddress)"])

@@ -16,6 +16,9 @@ public final class KafkaServer: Service, Sendable {
         public var maximumFrameSize: Int = 100 * 1024 * 1024
         /// Pipelined requests a connection may have pending before the broker stops reading it.
         public var maximumInFlightPerConnection: Int = 32
+        /// Request bytes a connection may have pending before the broker stops reading it
+        /// (a single larger request is still served, alone).
+        public var maximumInFlightBytesPerConnection: Int = 64 * 1024 * 1024
         /// Connections beyond this are closed on accept.
         public var maximumConnections: Int = 10_000
         /// How long shutdown waits for in-flight requests.
@@ -83,7 +86,11 @@ public final class KafkaServer: Service, Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize)))
                         try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
-                        return try NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>(wrappingChannelSynchronously: channel)
+                        // Few decoded frames wait ahead of the reader, so the in-flight byte
+                        // budget, not NIO's buffering, bounds what a connection holds.
+                        return try NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 4)))
                     }
                 }
         } catch {
@@ -111,6 +118,7 @@ public final class KafkaServer: Service, Sendable {
                             await KafkaConnection(channel: channel, context: context,
                                                   handler: TrackingHandler(inner: handler, registry: connections),
                                                   maximumInFlight: configuration.maximumInFlightPerConnection,
+                                                  maximumInFlightBytes: configuration.maximumInFlightBytesPerConnection,
                                                   logger: logger).run()
                             connections.remove(context.id)
                         }
