@@ -30,6 +30,11 @@ struct Tributaryd: AsyncParsableCommand {
     @Option(name: .customLong("auto-create-topics"), help: "Create unknown topics on first use: true|false (default true).") var autoCreateTopics: String?
     @Option(help: "When produced data is fsync'd: acks|always|never (default acks).") var flush: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (default info).") var logLevel: String?
+    @Option(name: .customLong("max-connections"), help: "Open connections beyond this are closed on accept (default 10000).") var maxConnections: String?
+    @Option(name: .customLong("max-in-flight-requests"), help: "Pipelined requests per connection before the broker stops reading it (default 32).") var maxInFlightRequests: String?
+    @Option(name: .customLong("max-in-flight-bytes"), help: "Request bytes per connection before the broker stops reading it (default 67108864).") var maxInFlightBytes: String?
+    @Option(name: .customLong("message-max-bytes"), help: "Largest record batch accepted (default 1048588).") var messageMaxBytes: String?
+    @Option(name: .customLong("socket-request-max-bytes"), help: "Largest request frame; larger closes the connection (default 104857600).") var socketRequestMaxBytes: String?
     @Option(help: "JSON settings file.") var config: String?
 
     func run() async throws {
@@ -50,7 +55,9 @@ struct Tributaryd: AsyncParsableCommand {
         let given: [(String, String?)] = [
             ("listen", listen), ("advertised-listener", advertisedListener), ("data-dir", dataDir), ("topics", topics),
             ("http", http), ("node-id", nodeId), ("auto-create-topics", autoCreateTopics), ("flush", flush),
-            ("log-level", logLevel),
+            ("log-level", logLevel), ("max-connections", maxConnections), ("max-in-flight-requests", maxInFlightRequests),
+            ("max-in-flight-bytes", maxInFlightBytes), ("message-max-bytes", messageMaxBytes),
+            ("socket-request-max-bytes", socketRequestMaxBytes),
         ]
         for case let (key, value?) in given { flags[AbsoluteConfigKey([key])] = ConfigValue(.string(value), isSecret: false) }
         var providers: [any ConfigProvider] = [
@@ -101,5 +108,15 @@ extension BrokerConfiguration {
         let flushName = reader.string(forKey: ConfigKey(["flush"]), default: "acks")
         guard let flush = FlushPolicy(rawValue: flushName) else { throw ValidationError("--flush must be acks, always or never, got '\(flushName)'") }
         self.flush = flush
+        func positive(_ key: String, _ fallback: Int) throws -> Int {
+            let value = reader.string(forKey: ConfigKey([key]), default: String(fallback))
+            guard let number = Int(value), number > 0 else { throw ValidationError("--\(key) must be a positive integer, got '\(value)'") }
+            return number
+        }
+        maxConnections = try positive("max-connections", maxConnections)
+        maxInFlightRequestsPerConnection = try positive("max-in-flight-requests", maxInFlightRequestsPerConnection)
+        maxInFlightBytesPerConnection = try positive("max-in-flight-bytes", maxInFlightBytesPerConnection)
+        messageMaxBytes = try positive("message-max-bytes", messageMaxBytes)
+        socketRequestMaxBytes = try positive("socket-request-max-bytes", socketRequestMaxBytes)
     }
 }
