@@ -22,8 +22,12 @@ public struct BrokerConfiguration: Sendable {
     public var autoCreatePartitions = 1
     /// When produced data is fsync'd (`--flush`).
     public var flush: FlushPolicy = .acks
-    /// `message.max.bytes`: the largest record batch accepted.
-    public var messageMaxBytes = 1_048_588
+    /// `message.max.bytes`: the largest record batch accepted by topics that do not set
+    /// `max.message.bytes` (the log defaults' value).
+    public var messageMaxBytes: Int {
+        get { logDefaults.maxMessageBytes }
+        set { logDefaults.maxMessageBytes = newValue }
+    }
     /// `socket.request.max.bytes`: larger frames close the connection.
     public var socketRequestMaxBytes = 100 * 1024 * 1024
     /// Connections beyond this are refused.

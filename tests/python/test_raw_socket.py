@@ -3,6 +3,7 @@ keeps serving everyone else."""
 
 import os
 import struct
+import time
 
 import pytest
 
@@ -109,3 +110,39 @@ def test_truncated_request_body_closes_the_connection(broker):
     client.send(struct.pack(">i", len(body)) + body)
     assert client.closed_by_broker()
     assert api_versions_works(broker)
+
+
+def test_limit_flags_take_effect(broker_factory):
+    broker = broker_factory(["--message-max-bytes", "2000", "--max-connections", "3"]).start()
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-limits", 0, record_batch([b"x" * 1500])))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 0
+    client.send(produce_v3("raw-limits", 0, record_batch([b"x" * 2500]), correlation_id=2))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 10  # MESSAGE_TOO_LARGE under --message-max-bytes 2000
+    others = [RawClient(broker.bootstrap) for _ in range(3)]
+    assert others[-1].closed_by_broker(), "the fourth connection is over --max-connections 3"
+    for other in others:
+        other.close()
+    client.close()
+    # Closed connections leave the broker's count asynchronously; then new ones are served.
+    deadline = time.time() + 10
+    while not connection_served(broker) and time.time() < deadline:
+        time.sleep(0.05)
+    assert api_versions_works(broker)
+
+
+def connection_served(broker):
+    client = RawClient(broker.bootstrap)
+    client.send(request(18, 0, 1, b""))
+    frame = client.receive_frame()
+    client.close()
+    return frame is not None
+
+
+@pytest.mark.parametrize("flag", ["--max-in-flight-bytes", "--max-connections", "--message-max-bytes"])
+def test_limit_flags_reject_nonsense(broker_factory, flag):
+    broker = broker_factory([flag, "0"])
+    with pytest.raises(RuntimeError, match="must be a positive integer"):
+        broker.start()
