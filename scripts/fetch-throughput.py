@@ -1,0 +1,155 @@
+"""Broker-side consume throughput: Fetch v4 over one raw socket, no client-side record work.
+
+    fetch-throughput.py HOST:PORT TOPIC [--max-bytes N]
+        reads partition 0 from the log start offset to the high watermark and prints
+        "<records> records, <bytes> bytes: <msgs/s> msgs/s, <MB/s> MB/s".
+    fetch-throughput.py HOST:PORT TOPIC --stall SECONDS
+        a slow consumer: pipelines fetches for everything in the partition, then reads
+        64 KiB every 10 ms for SECONDS and exits; the broker must not buffer what it owes.
+
+Only batch headers are read (record count, last offset delta), which is all a client needs
+to know to ask for the next offset, so the number measures the broker and the socket.
+"""
+
+import argparse
+import socket
+import struct
+import sys
+import time
+
+
+def string(value):
+    data = value.encode()
+    return struct.pack(">h", len(data)) + data
+
+
+def fetch_request(correlation_id, topic, offset, max_bytes):
+    body = struct.pack(">iiiib", -1, 500, 1, max_bytes, 0)
+    body += struct.pack(">i", 1) + string(topic)
+    body += struct.pack(">i", 1) + struct.pack(">iqi", 0, offset, max_bytes)
+    header = struct.pack(">hhi", 1, 4, correlation_id) + string("fetch-throughput")
+    payload = header + body
+    return struct.pack(">i", len(payload)) + payload
+
+
+def list_offsets_request(correlation_id, topic, timestamp):
+    body = struct.pack(">ib", -1, 0) + struct.pack(">i", 1) + string(topic)
+    body += struct.pack(">i", 1) + struct.pack(">iq", 0, timestamp)
+    header = struct.pack(">hhi", 2, 2, correlation_id) + string("fetch-throughput")
+    payload = header + body
+    return struct.pack(">i", len(payload)) + payload
+
+
+class Connection:
+    def __init__(self, bootstrap):
+        host, port = bootstrap.rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=60)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+
+    def exactly(self, count):
+        buffer = bytearray(count)
+        view = memoryview(buffer)
+        done = 0
+        while done < count:
+            n = self.sock.recv_into(view[done:], count - done)
+            if n == 0:
+                raise ConnectionError("broker closed the connection")
+            done += n
+        return buffer
+
+    def frame(self):
+        (length,) = struct.unpack(">i", self.exactly(4))
+        return self.exactly(length)
+
+
+def skip_string(frame, at):
+    (length,) = struct.unpack_from(">h", frame, at)
+    return at + 2 + max(length, 0)
+
+
+def list_offset(connection, topic, timestamp):
+    """ListOffsets v2 for partition 0: -1 is the high watermark, -2 the log start offset."""
+    connection.sock.sendall(list_offsets_request(1, topic, timestamp))
+    frame = connection.frame()
+    at = 4 + 4 + 4  # correlation id, throttle time, topic count
+    at = skip_string(frame, at) + 4  # name, partition count
+    _partition, error, _timestamp, offset = struct.unpack_from(">ihqq", frame, at)
+    if error:
+        sys.exit(f"ListOffsets error {error}")
+    return offset
+
+
+def parse_fetch(frame):
+    """Returns (records, next_offset or None, records_bytes) for partition 0 of one topic."""
+    at = 4 + 4 + 4  # correlation id, throttle time, topic count
+    at = skip_string(frame, at) + 4
+    _partition, error, _hw, _lso = struct.unpack_from(">ihqq", frame, at)
+    if error:
+        sys.exit(f"Fetch error {error}")
+    at += 22
+    (aborted,) = struct.unpack_from(">i", frame, at)
+    at += 4 + max(aborted, 0) * 16
+    (size,) = struct.unpack_from(">i", frame, at)
+    at += 4
+    end = at + max(size, 0)
+    records = 0
+    next_offset = None
+    while at + 61 <= end:
+        base, length = struct.unpack_from(">qi", frame, at)
+        if at + 12 + length > end:
+            break  # a partial batch at the end of the budget
+        (last_delta,) = struct.unpack_from(">i", frame, at + 23)
+        (count,) = struct.unpack_from(">i", frame, at + 57)
+        records += count
+        next_offset = base + last_delta + 1
+        at += 12 + length
+    return records, next_offset, max(size, 0)
+
+
+def measure(bootstrap, topic, max_bytes):
+    connection = Connection(bootstrap)
+    # From the log start: librdkafka's mock cluster keeps only a partition's newest messages.
+    offset, end = list_offset(connection, topic, -2), list_offset(connection, topic, -1)
+    records, total_bytes, correlation = 0, 0, 10
+    started = time.perf_counter()
+    while offset < end:
+        connection.sock.sendall(fetch_request(correlation, topic, offset, max_bytes))
+        count, next_offset, size = parse_fetch(connection.frame())
+        if next_offset is None:
+            sys.exit(f"no progress at offset {offset}")
+        records, total_bytes, offset, correlation = records + count, total_bytes + size, next_offset, correlation + 1
+    elapsed = time.perf_counter() - started
+    print(f"{records} records, {total_bytes} bytes: {records / elapsed:.0f} msgs/s, "
+          f"{total_bytes / elapsed / 1e6:.2f} MB/s")
+
+
+def stall(bootstrap, topic, seconds, max_bytes):
+    connection = Connection(bootstrap)
+    start, end = list_offset(connection, topic, -2), list_offset(connection, topic, -1)
+    # Ask for everything at once, many times over, then hardly read.
+    requests = max(1, min(64, (end - start) // 1000))
+    for index in range(requests):
+        connection.sock.sendall(fetch_request(100 + index, topic, start, max_bytes))
+    deadline = time.time() + seconds
+    read = 0
+    while time.time() < deadline:
+        read += len(connection.sock.recv(64 * 1024))
+        time.sleep(0.01)
+    print(f"stalled consumer read {read} bytes of {requests} pipelined fetches in {seconds} s")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bootstrap")
+    parser.add_argument("topic")
+    parser.add_argument("--max-bytes", type=int, default=32 << 20)
+    parser.add_argument("--stall", type=float, default=0)
+    args = parser.parse_args()
+    if args.stall:
+        stall(args.bootstrap, args.topic, args.stall, args.max_bytes)
+    else:
+        measure(args.bootstrap, args.topic, args.max_bytes)
+
+
+if __name__ == "__main__":
+    main()
