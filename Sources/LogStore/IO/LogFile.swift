@@ -24,6 +24,7 @@ public final class LogFile: @unchecked Sendable {
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
         descriptor = fd
         self.path = path
+        if create { SyncTrace.fileOpened(descriptor: fd, path: path) }
     }
 
     deinit { close(descriptor) }

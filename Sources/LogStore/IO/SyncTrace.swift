@@ -22,17 +22,27 @@ final class SyncTrace: Sendable {
         var inode: UInt64
     }
 
+    /// One life of an inode: the file system hands a deleted file's inode number to the
+    /// next new file, and a directory listing taken before must still mean the old file.
+    struct Version: Hashable, Sendable {
+        var id: FileID
+        var generation: Int
+    }
+
     struct Entry: Sendable {
         var name: String
-        var id: FileID
+        var version: Version
         var isDirectory: Bool
     }
 
     private struct State {
-        var fileBytes: [FileID: [UInt8]] = [:]
+        var generations: [FileID: Int] = [:]
+        var fileBytes: [Version: [UInt8]] = [:]
         var directoryEntries: [FileID: [Entry]] = [:]
         /// The last path each file was seen at, to read what it holds beyond its last fsync.
-        var paths: [FileID: String] = [:]
+        var paths: [Version: String] = [:]
+
+        func version(_ id: FileID) -> Version { Version(id: id, generation: generations[id, default: 0]) }
     }
 
     /// The traced directory; it is assumed to survive the crash itself.
@@ -74,6 +84,22 @@ final class SyncTrace: Sendable {
         return active.withLock { $0.filter { $0.covers(path) } }
     }
 
+    /// Called by `LogFile.init` for files it may have created: an empty file starts a new
+    /// life of its inode.
+    static func fileOpened(descriptor: Int32, path: String) {
+        let traces = traces(covering: path)
+        guard !traces.isEmpty else { return }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size == 0 else { return }
+        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        for trace in traces {
+            trace.state.withLock { state in
+                state.generations[id, default: 0] += 1
+                state.paths[state.version(id)] = path
+            }
+        }
+    }
+
     /// Called by `LogFile.syncData` just before `fdatasync`.
     static func fileWillSync(descriptor: Int32, path: String) {
         let traces = traces(covering: path)
@@ -88,8 +114,8 @@ final class SyncTrace: Sendable {
         bytes.removeLast(bytes.count - max(0, read))
         for trace in traces {
             trace.state.withLock { state in
-                state.fileBytes[id] = bytes
-                state.paths[id] = path
+                state.fileBytes[state.version(id)] = bytes
+                state.paths[state.version(id)] = path
             }
         }
     }
@@ -102,17 +128,18 @@ final class SyncTrace: Sendable {
         guard fstat(descriptor, &info) == 0 else { return }
         let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        var entries: [Entry] = []
+        var found: [(name: String, id: FileID, isDirectory: Bool)] = []
         for name in names {
             var entry = stat()
             guard lstat(path + "/" + name, &entry) == 0 else { continue }
-            entries.append(Entry(name: name, id: FileID(device: UInt64(entry.st_dev), inode: UInt64(entry.st_ino)),
-                                 isDirectory: (entry.st_mode & S_IFMT) == S_IFDIR))
+            found.append((name, FileID(device: UInt64(entry.st_dev), inode: UInt64(entry.st_ino)),
+                          (entry.st_mode & S_IFMT) == S_IFDIR))
         }
         for trace in traces {
             trace.state.withLock { state in
+                let entries = found.map { Entry(name: $0.name, version: state.version($0.id), isDirectory: $0.isDirectory) }
                 state.directoryEntries[id] = entries
-                for entry in entries where state.paths[entry.id] == nil { state.paths[entry.id] = path + "/" + entry.name }
+                for entry in entries where state.paths[entry.version] == nil { state.paths[entry.version] = path + "/" + entry.name }
             }
         }
     }
@@ -140,12 +167,14 @@ extension SyncTrace {
             let path = target + "/" + entry.name
             if entry.isDirectory {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-                try materialize(directory: entry.id, at: path, snapshot: snapshot, random: &random)
+                try materialize(directory: entry.version.id, at: path, snapshot: snapshot, random: &random)
                 continue
             }
-            var bytes = snapshot.fileBytes[entry.id] ?? []
-            let current = snapshot.paths[entry.id].flatMap { path in
-                Self.fileID(path: path) == entry.id ? LogFile.contents(of: path) : nil
+            var bytes = snapshot.fileBytes[entry.version] ?? []
+            // Unsynced writes can only be read back while this life of the inode is current.
+            let current = snapshot.paths[entry.version].flatMap { path in
+                Self.fileID(path: path) == entry.version.id && snapshot.version(entry.version.id) == entry.version
+                    ? LogFile.contents(of: path) : nil
             } ?? []
             if current.count > bytes.count {
                 let unsynced = current[bytes.count...]
