@@ -15,17 +15,16 @@ RUN make build-release \
  && mkdir -p /out \
  && cp .build/release/tributaryd .build/release/tributary .build/release/carshop .build/release/report-service /out/
 
-# Runtime: Debian slim with the shared libraries only, running as a non-root user.
+# Runtime: Debian slim, running as a non-root user. `make build-release` links the Swift
+# runtime and Foundation statically, so only C libraries are needed here.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      librdkafka1 libsqlite3-0 libcurl4 libxml2 tzdata ca-certificates curl \
+      librdkafka1 libsqlite3-0 libstdc++6 tzdata ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /var/lib/tributary --create-home tributary
-COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
 COPY --from=build /out/ /usr/local/bin/
 COPY topics.json /etc/tributary/topics.json
-ENV LD_LIBRARY_PATH=/usr/lib/swift/linux
 USER tributary
 WORKDIR /var/lib/tributary
 EXPOSE 9092 9644 8081

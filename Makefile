@@ -1,6 +1,6 @@
 # Tributary — every entry point a developer, CI and the Dockerfile use.
 SWIFT ?= swift
-RELEASE_FLAGS := -c release
+RELEASE_FLAGS := -c release --static-swift-stdlib
 BENCH_DIR ?= $(CURDIR)/.bench-data
 
 .PHONY: all deps deps-python build build-release test test-clients crashtest loadtest fuzz fuzz-replay bench run clean

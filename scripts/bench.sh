@@ -54,54 +54,46 @@ rate() { sed -n 's/.*: \([0-9]*\) msgs\/s, \([0-9.]*\) MB\/s.*/\1 \2/p' | grep .
 latency() { sed -n 's/.*p99 \([0-9.]*\) ms, p99.9 \([0-9.]*\) ms.*/\1 \2/p' | grep . || echo "n/a n/a"; }
 
 rows=()
+ROUNDS=${BENCH_ROUNDS:-3}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
-run_case() { # name topic size acks
-  local name=$1 topic=$2 size=$3 acks=$4
-  read -r t_msgs t_mb < <(measured "$BIN/tributary" -b "$tributary" bench produce --topic "$topic" --count "$COUNT" --size "$size" --acks "$acks" --linger-ms 5 | rate)
-  read -r broker_cpu client_cpu < "$WORK/cpu"
-  read -r m_msgs m_mb < <("$BIN/tributary" -b "$mock" bench produce --topic "$topic" --count "$COUNT" --size "$size" --acks "$acks" --linger-ms 5 2>/dev/null | rate)
-  rows+=("| $name | $t_msgs | $t_mb | $m_msgs | $m_mb | $(ratio "$t_msgs" "$m_msgs") | $broker_cpu / $client_cpu |")
+median() { printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "n/a") }'; }
+# One table row: the client command runs ROUNDS times against each broker, alternating, and
+# the medians are kept. BOOT in the command stands for the broker's address.
+compare() {
+  local name=$1; shift
+  local t=() tm=() m=() mm=() bc=() cc=() a b
+  for _ in $(seq "$ROUNDS"); do
+    read -r a b < <(measured "${@//BOOT/$tributary}" | rate); t+=("$a"); tm+=("$b")
+    read -r a b < "$WORK/cpu"; bc+=("$a"); cc+=("$b")
+    read -r a b < <("${@//BOOT/$mock}" 2> /dev/null | rate); m+=("$a"); mm+=("$b")
+  done
+  t_msgs=$(median "${t[@]}"); t_mb=$(median "${tm[@]}"); m_msgs=$(median "${m[@]}"); m_mb=$(median "${mm[@]}")
+  rows+=("| $name | $t_msgs | $t_mb | $m_msgs | $m_mb | $(ratio "$t_msgs" "$m_msgs") | $(median "${bc[@]}") / $(median "${cc[@]}") |")
   echo "$name: tributaryd $t_msgs msgs/s, mock $m_msgs msgs/s"
 }
-run_case "produce 100 B, acks=1, 1 partition" b100-1 100 1
-run_case "produce 100 B, acks=1, 6 partitions" b100-6 100 1
-run_case "produce 100 B, acks=all, 1 partition" b100-1 100 -1
-run_case "produce 1 KiB, acks=1, 1 partition" b1k-1 1024 1
-run_case "produce 1 KiB, acks=all, 1 partition" b1k-1 1024 -1
-run_case "produce 1 KiB, acks=all, 6 partitions" b1k-6 1024 -1
+produce() { # name topic size acks
+  compare "$1" "$BIN/tributary" -b BOOT bench produce --topic "$2" --count "$COUNT" --size "$3" --acks "$4" --linger-ms 5
+}
+produce "produce 100 B, acks=1, 1 partition" b100-1 100 1
+produce "produce 100 B, acks=1, 6 partitions" b100-6 100 1
+produce "produce 100 B, acks=all, 1 partition" b100-1 100 -1
+produce "produce 1 KiB, acks=1, 1 partition" b1k-1 1024 1
+produce "produce 1 KiB, acks=all, 1 partition" b1k-1 1024 -1
+produce "produce 1 KiB, acks=all, 6 partitions" b1k-6 1024 -1
+consume() { compare "$1" "$BIN/tributary" -b BOOT bench consume --topic "$2" --count "$CONSUME_COUNT"; }
+consume "consume 100 B from the beginning, 1 partition" b100-1
+consume "consume 1 KiB from the beginning, 1 partition" b1k-1
 
-consume_case() { # name topic size
-  read -r t_msgs t_mb < <(measured "$BIN/tributary" -b "$tributary" bench consume --topic "$2" --count "$CONSUME_COUNT" | rate)
-  read -r broker_cpu client_cpu < "$WORK/cpu"
-  read -r m_msgs m_mb < <("$BIN/tributary" -b "$mock" bench consume --topic "$2" --count "$CONSUME_COUNT" 2>/dev/null | rate)
-  rows+=("| $1 | $t_msgs | $t_mb | $m_msgs | $m_mb | $(ratio "$t_msgs" "$m_msgs") | $broker_cpu / $client_cpu |")
-  echo "$1: tributaryd $t_msgs msgs/s, mock $m_msgs msgs/s"
-}
-consume_case "consume 100 B from the beginning, 1 partition" b100-1
-consume_case "consume 1 KiB from the beginning, 1 partition" b1k-1
-
-# The broker's side of consuming: raw Fetch requests that only read batch headers, so the
-# client's per-record work (librdkafka's, above) is out of the measurement.
-raw_fetch_case() { # name topic
-  read -r t_msgs t_mb < <(measured .venv/bin/python scripts/fetch-throughput.py "$tributary" "$2" | rate)
-  read -r broker_cpu client_cpu < "$WORK/cpu"
-  read -r m_msgs m_mb < <(.venv/bin/python scripts/fetch-throughput.py "$mock" "$2" | rate)
-  rows+=("| $1 | $t_msgs | $t_mb | $m_msgs | $m_mb | $(ratio "$t_msgs" "$m_msgs") | $broker_cpu / $client_cpu |")
-  echo "$1: tributaryd $t_msgs msgs/s, mock $m_msgs msgs/s"
-  raw_mb=$t_mb
-}
-raw_produce_case() { # name topic acks
-  read -r t_msgs t_mb < <(measured .venv/bin/python scripts/produce-throughput.py "$tributary" "$2" --acks "$3" --in-flight 16 --megabytes 512 | rate)
-  read -r broker_cpu client_cpu < "$WORK/cpu"
-  read -r m_msgs m_mb < <(.venv/bin/python scripts/produce-throughput.py "$mock" "$2" --acks "$3" --in-flight 16 --megabytes 512 | rate)
-  rows+=("| $1 | $t_msgs | $t_mb | $m_msgs | $m_mb | $(ratio "$t_msgs" "$m_msgs") | $broker_cpu / $client_cpu |")
-  echo "$1: tributaryd $t_msgs msgs/s, mock $m_msgs msgs/s"
-  raw_produce_mb=$t_mb
-}
-raw_produce_case "raw produce 1 KiB, acks=1, 1 partition" b1k-1 1
-raw_produce_case "raw produce 1 KiB, acks=all, 1 partition" b1k-1 -1
-raw_fetch_case "raw fetch 100 B from the beginning, 1 partition" b100-1
-raw_fetch_case "raw fetch 1 KiB from the beginning, 1 partition" b1k-1
+# The broker's side, without a client library: raw Produce requests that resend one prebuilt
+# batch, and raw Fetch requests that only read batch headers.
+raw_produce() { compare "$1" .venv/bin/python scripts/produce-throughput.py BOOT "$2" --acks "$3" --in-flight 32 --megabytes 512; }
+raw_fetch() { compare "$1" .venv/bin/python scripts/fetch-throughput.py BOOT "$2"; }
+raw_produce "raw produce 1 KiB, acks=1, 1 partition" b1k-1 1
+raw_produce "raw produce 1 KiB, acks=all, 1 partition" b1k-1 -1
+raw_produce_mb=$t_mb
+raw_fetch "raw fetch 100 B from the beginning, 1 partition" b100-1
+raw_fetch "raw fetch 1 KiB from the beginning, 1 partition" b1k-1
+raw_mb=$t_mb
 to_mb() { awk -v v="$1" 'BEGIN { split(v, p, " "); gsub(",", ".", p[1]); print (p[2] == "GB/s" ? p[1] * 1000 : p[1]) }'; }
 acks_all_share=$(awk -v a="$raw_produce_mb" -v b="$(to_mb "$nosync")" 'BEGIN { printf "%.0f%%", 100 * a / b }')
 raw_1k_share=$(awk -v a="$raw_mb" -v b="$loopback" 'BEGIN { printf "%.0f%%", 100 * a / b }')
@@ -139,9 +131,10 @@ echo "restart after kill -9 with $((big_bytes >> 20)) MiB: ready in $restart_s s
   echo "# Benchmarks"
   echo
   echo "Written by \`make bench\` on $(date -u +%Y-%m-%d) — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
-  echo "data on \`$(df -h "$WORK" | awk 'NR==2 {print $1 " (" $2 ")"}')\`. Absolute numbers on shared machines are noisy; the"
-  echo "ratios compare runs made minutes apart with the same client (\`tributary bench\`, librdkafka"
-  echo "$(pkg-config --modversion rdkafka), linger 5 ms, $COUNT messages per case)."
+  echo "data on \`$(df -h "$WORK" | awk 'NR==2 {print $1 " (" $2 ")"}')\`. Absolute numbers on shared machines are noisy; each"
+  echo "broker row is the median of $ROUNDS rounds that alternate between tributaryd and the mock with the"
+  echo "same client (\`tributary bench\`, librdkafka $(pkg-config --modversion rdkafka), linger 5 ms,"
+  echo "$COUNT messages per produce case), so the ratios compare like with like."
   echo
   echo "## Raw limits measured in this run"
   echo
@@ -163,8 +156,8 @@ echo "restart after kill -9 with $((big_bytes >> 20)) MiB: ready in $restart_s s
   echo "fetch reached $raw_1k_share of this run's loopback bandwidth. kcat read the 100 B topic"
   echo "(\`kcat -C -o beginning -e -q -f '%o\\n'\`) at $kcat_rate msgs/s, using $kcat_cpu s of CPU to tributaryd's $kcat_broker_cpu s."
   echo
-  echo "Raw produce: \`scripts/produce-throughput.py HOST TOPIC --acks A --in-flight 16\` — one"
-  echo "prebuilt batch of 64 × 1 KiB records sent again and again over one socket, 16 requests"
+  echo "Raw produce: \`scripts/produce-throughput.py HOST TOPIC --acks A --in-flight 32\` — one"
+  echo "prebuilt batch of 64 × 1 KiB records sent again and again over one socket, 32 requests"
   echo "pipelined, so no client library's per-record work is in the way. With acks=all it reached"
   echo "$acks_all_share of this run's fdatasync'd sequential write (\`dd ... conv=fdatasync\`)."
   echo
@@ -183,7 +176,7 @@ echo "restart after kill -9 with $((big_bytes >> 20)) MiB: ready in $restart_s s
   echo
   echo "- **Produce, acks=all**: one fdatasync per group commit. The LogStore rows above are the"
   echo "  storage engine alone; the raw produce row is the same engine over the wire from one"
-  echo "  connection, where 16 pipelined requests bound how many appends share one fsync; there the"
+  echo "  connection, where 32 pipelined requests bound how many appends share one fsync; there the"
   echo "  broker's CPU seconds include the kernel's writeback inside fdatasync. The mock keeps"
   echo "  everything in memory, so its raw rows are a ceiling, not a peer (and its raw fetch rows"
   echo "  read only the ~47,000 messages it keeps, in one or two responses)."
