@@ -24,8 +24,11 @@ loopback=$(.venv/bin/python scripts/loopback-throughput.py $((2 << 30)))
 
 echo "== brokers"
 port=$(free_port); http=$(free_port)
-"$BIN/tributaryd" --listen 127.0.0.1:$port --advertised-listener 127.0.0.1:$port --http 127.0.0.1:$http \
-  --data-dir "$WORK/data" --flush acks --log-level warning > "$WORK/tributaryd.log" 2>&1 &
+start_broker() {
+  "$BIN/tributaryd" --listen 127.0.0.1:$port --advertised-listener 127.0.0.1:$port --http 127.0.0.1:$http \
+    --data-dir "$WORK/data" --flush acks --log-level warning >> "$WORK/tributaryd.log" 2>&1 &
+}
+start_broker
 "$BIN/tributary" mock-kafka --topic b100-1:1 --topic b100-6:6 --topic b1k-1:1 --topic b1k-6:6 > "$WORK/mock.addr" &
 for _ in $(seq 100); do
   curl -sf "127.0.0.1:$http/ready" > /dev/null 2>&1 && [ -s "$WORK/mock.addr" ] && break
@@ -125,8 +128,7 @@ for _ in 1 2 3; do
   kill -9 "$pid"
   while kill -0 "$pid" 2> /dev/null; do sleep 0.05; done
   restart_start=$(date +%s.%N)
-  "$BIN/tributaryd" --listen 127.0.0.1:$port --advertised-listener 127.0.0.1:$port --http 127.0.0.1:$http \
-    --data-dir "$WORK/data" --flush acks --log-level warning >> "$WORK/tributaryd.log" 2>&1 &
+  start_broker
   until curl -sf "127.0.0.1:$http/ready" > /dev/null 2>&1; do sleep 0.01; done
   restarts+=("$(awk -v s="$restart_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')")
 done

@@ -12,54 +12,42 @@ to know to ask for the next offset, so the number measures the broker and the so
 """
 
 import argparse
+import os
 import socket
 import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "python"))
+from kafka_wire import RawClient, request, string  # noqa: E402
 
-def string(value):
-    data = value.encode()
-    return struct.pack(">h", len(data)) + data
+CLIENT_ID = "fetch-throughput"
 
 
 def fetch_request(correlation_id, topic, offset, max_bytes):
     body = struct.pack(">iiiib", -1, 500, 1, max_bytes, 0)
     body += struct.pack(">i", 1) + string(topic)
     body += struct.pack(">i", 1) + struct.pack(">iqi", 0, offset, max_bytes)
-    header = struct.pack(">hhi", 1, 4, correlation_id) + string("fetch-throughput")
-    payload = header + body
-    return struct.pack(">i", len(payload)) + payload
+    return request(1, 4, correlation_id, body, client_id=CLIENT_ID)
 
 
 def list_offsets_request(correlation_id, topic, timestamp):
     body = struct.pack(">ib", -1, 0) + struct.pack(">i", 1) + string(topic)
     body += struct.pack(">i", 1) + struct.pack(">iq", 0, timestamp)
-    header = struct.pack(">hhi", 2, 2, correlation_id) + string("fetch-throughput")
-    payload = header + body
-    return struct.pack(">i", len(payload)) + payload
+    return request(2, 2, correlation_id, body, client_id=CLIENT_ID)
 
 
-class Connection:
-    def __init__(self, bootstrap):
-        host, port = bootstrap.rsplit(":", 1)
-        self.sock = socket.create_connection((host, int(port)), timeout=60)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+def connect(bootstrap):
+    client = RawClient(bootstrap, timeout=60)
+    client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    return client
 
-    def exactly(self, count):
-        buffer = bytearray(count)
-        view = memoryview(buffer)
-        done = 0
-        while done < count:
-            n = self.sock.recv_into(view[done:], count - done)
-            if n == 0:
-                raise ConnectionError("broker closed the connection")
-            done += n
-        return buffer
 
-    def frame(self):
-        (length,) = struct.unpack(">i", self.exactly(4))
-        return self.exactly(length)
+def frame(client):
+    body = client.receive_frame()
+    if body is None:
+        sys.exit("the broker closed the connection or did not answer")
+    return body
 
 
 def skip_string(frame, at):
@@ -69,11 +57,11 @@ def skip_string(frame, at):
 
 def list_offset(connection, topic, timestamp):
     """ListOffsets v2 for partition 0: -1 is the high watermark, -2 the log start offset."""
-    connection.sock.sendall(list_offsets_request(1, topic, timestamp))
-    frame = connection.frame()
+    connection.send(list_offsets_request(1, topic, timestamp))
+    response = frame(connection)
     at = 4 + 4 + 4  # correlation id, throttle time, topic count
-    at = skip_string(frame, at) + 4  # name, partition count
-    _partition, error, _timestamp, offset = struct.unpack_from(">ihqq", frame, at)
+    at = skip_string(response, at) + 4  # name, partition count
+    _partition, error, _timestamp, offset = struct.unpack_from(">ihqq", response, at)
     if error:
         sys.exit(f"ListOffsets error {error}")
     return offset
@@ -107,14 +95,14 @@ def parse_fetch(frame):
 
 
 def measure(bootstrap, topic, max_bytes):
-    connection = Connection(bootstrap)
+    connection = connect(bootstrap)
     # From the log start: librdkafka's mock cluster keeps only a partition's newest messages.
     offset, end = list_offset(connection, topic, -2), list_offset(connection, topic, -1)
     records, total_bytes, correlation = 0, 0, 10
     started = time.perf_counter()
     while offset < end:
-        connection.sock.sendall(fetch_request(correlation, topic, offset, max_bytes))
-        count, next_offset, size = parse_fetch(connection.frame())
+        connection.send(fetch_request(correlation, topic, offset, max_bytes))
+        count, next_offset, size = parse_fetch(frame(connection))
         if next_offset is None:
             sys.exit(f"no progress at offset {offset}")
         records, total_bytes, offset, correlation = records + count, total_bytes + size, next_offset, correlation + 1
@@ -124,12 +112,12 @@ def measure(bootstrap, topic, max_bytes):
 
 
 def stall(bootstrap, topic, seconds, max_bytes):
-    connection = Connection(bootstrap)
+    connection = connect(bootstrap)
     start, end = list_offset(connection, topic, -2), list_offset(connection, topic, -1)
     # Ask for everything at once, many times over, then hardly read.
     requests = max(1, min(64, (end - start) // 1000))
     for index in range(requests):
-        connection.sock.sendall(fetch_request(100 + index, topic, start, max_bytes))
+        connection.send(fetch_request(100 + index, topic, start, max_bytes))
     deadline = time.time() + seconds
     read = 0
     while time.time() < deadline:

@@ -92,15 +92,6 @@ import Testing
         store.simulateCrash()
         let before = try #require(captured)
 
-        if ProcessInfo.processInfo.environment["POWERLOSS_DEBUG"] != nil {
-            for partition in 0..<Self.partitions {
-                let dir = image.path + "/topics/orders/\(partition)"
-                let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-                print("DEBUG seed \(seed) p\(partition) live start \(liveStarts[Int(partition)]):", names.map { name in
-                    "\(name)=\((try? FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.size] as? Int) ?? -1)"
-                }.joined(separator: " "), "recovery-point:", RecoveryPoint.read(directory: dir))
-            }
-        }
         let recovered = try LogStore(directory: image.path)
         #expect(recovered.recoveredFromCrash)
         for partition in 0..<Self.partitions {

@@ -87,16 +87,19 @@ class RawClient:
         return self._exactly(length)
 
     def _exactly(self, count):
-        data = b""
-        while len(data) < count:
+        # Into one buffer: appending chunks would copy a large frame over and over.
+        data = bytearray(count)
+        view = memoryview(data)
+        done = 0
+        while done < count:
             try:
-                chunk = self.sock.recv(count - len(data))
+                received = self.sock.recv_into(view[done:], count - done)
             except (ConnectionResetError, socket.timeout):
                 return None
-            if not chunk:
+            if not received:
                 return None
-            data += chunk
-        return data
+            done += received
+        return bytes(data)
 
     def closed_by_broker(self):
         try:

@@ -13,6 +13,13 @@ final class AsyncSemaphore: Sendable {
     private struct State {
         var permits: Int
         var waiters: [Waiter] = []
+
+        /// Takes `count` permits unless someone queued earlier: a big request must not starve.
+        mutating func take(_ count: Int) -> Bool {
+            guard waiters.isEmpty, permits >= count else { return false }
+            permits -= count
+            return true
+        }
     }
 
     /// Every permit there is; a larger request is clamped to this.
@@ -28,19 +35,10 @@ final class AsyncSemaphore: Sendable {
     @discardableResult
     func acquire(_ count: Int = 1) async -> Int {
         let count = min(max(count, 1), capacity)
-        let acquired = state.withLock { state in
-            // Queue behind earlier waiters even when enough is free: a big request must not starve.
-            guard state.waiters.isEmpty, state.permits >= count else { return false }
-            state.permits -= count
-            return true
-        }
-        if acquired { return count }
+        if state.withLock({ $0.take(count) }) { return count }
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state in
-                if state.waiters.isEmpty, state.permits >= count {
-                    state.permits -= count
-                    return true
-                }
+                if state.take(count) { return true }
                 state.waiters.append(Waiter(count: count, continuation: continuation))
                 return false
             }

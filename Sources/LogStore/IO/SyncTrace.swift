@@ -20,6 +20,11 @@ final class SyncTrace: Sendable {
     struct FileID: Hashable, Sendable {
         var device: UInt64
         var inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     /// One life of an inode: the file system hands a deleted file's inode number to the
@@ -79,19 +84,21 @@ final class SyncTrace: Sendable {
 
     private func covers(_ path: String) -> Bool { path == root || path.hasPrefix(root + "/") }
 
-    private static func traces(covering path: String) -> [SyncTrace] {
-        guard anyActive.load(ordering: .relaxed) else { return [] }
-        return active.withLock { $0.filter { $0.covers(path) } }
+    /// The traces covering `path`, with the `fstat` of the file behind `descriptor`; nil when
+    /// no trace covers it (the only check production code pays for).
+    private static func traced(_ descriptor: Int32, _ path: String) -> (traces: [SyncTrace], info: stat)? {
+        guard anyActive.load(ordering: .relaxed) else { return nil }
+        let traces = active.withLock { $0.filter { $0.covers(path) } }
+        var info = stat()
+        guard !traces.isEmpty, fstat(descriptor, &info) == 0 else { return nil }
+        return (traces, info)
     }
 
     /// Called by `LogFile.init` for files it may have created: an empty file starts a new
     /// life of its inode.
     static func fileOpened(descriptor: Int32, path: String) {
-        let traces = traces(covering: path)
-        guard !traces.isEmpty else { return }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size == 0 else { return }
-        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard let (traces, info) = traced(descriptor, path), info.st_size == 0 else { return }
+        let id = FileID(info)
         for trace in traces {
             trace.state.withLock { state in
                 state.generations[id, default: 0] += 1
@@ -102,11 +109,8 @@ final class SyncTrace: Sendable {
 
     /// Called by `LogFile.syncData` just before `fdatasync`.
     static func fileWillSync(descriptor: Int32, path: String) {
-        let traces = traces(covering: path)
-        guard !traces.isEmpty else { return }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return }
-        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard let (traces, info) = traced(descriptor, path) else { return }
+        let id = FileID(info)
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         let read = bytes.withUnsafeMutableBytes { raw in
             raw.baseAddress.map { pread(descriptor, $0, raw.count, 0) } ?? 0
@@ -122,18 +126,14 @@ final class SyncTrace: Sendable {
 
     /// Called by `AtomicFile.syncDirectory` just before the directory's `fsync`.
     static func directoryWillSync(descriptor: Int32, path: String) {
-        let traces = traces(covering: path)
-        guard !traces.isEmpty else { return }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return }
-        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard let (traces, info) = traced(descriptor, path) else { return }
+        let id = FileID(info)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var found: [(name: String, id: FileID, isDirectory: Bool)] = []
         for name in names {
             var entry = stat()
             guard lstat(path + "/" + name, &entry) == 0 else { continue }
-            found.append((name, FileID(device: UInt64(entry.st_dev), inode: UInt64(entry.st_ino)),
-                          (entry.st_mode & S_IFMT) == S_IFDIR))
+            found.append((name, FileID(entry), (entry.st_mode & S_IFMT) == S_IFDIR))
         }
         for trace in traces {
             trace.state.withLock { state in
@@ -147,7 +147,7 @@ final class SyncTrace: Sendable {
     private static func fileID(path: String) -> FileID? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return FileID(info)
     }
 }
 
