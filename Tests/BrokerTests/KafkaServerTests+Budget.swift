@@ -1,6 +1,7 @@
 import NIOCore
 import Synchronization
 import Testing
+import TestSupport
 @testable import Broker
 
 /// Records how many request bytes are being handled at once; each request takes 20 ms.
@@ -39,5 +40,29 @@ extension KafkaServerTests {
             #expect(await socket.receiveFrame() == [100, 0, 0, 0])
             #expect(handler.peak == 500_000, "the oversized request must run alone")
         }
+    }
+}
+
+extension KafkaServerTests {
+    /// A client that pipelines past the in-flight limit and hangs up: the connection must
+    /// still end (its reader, waiting for room, is cancelled), so shutdown does not hang.
+    @Test func aClientThatHangsUpWithRequestsQueuedLeavesNothingBehind() async throws {
+        let finished = LockedBox(false)
+        // Unstructured, so a hang shows up as a failed expectation rather than a stuck run.
+        Task {
+            try await withServer(handler: EchoHandler(slice: nil), configure: { $0.maximumInFlightPerConnection = 2 }) { port in
+                do {
+                    let socket = try RawSocket(port: port)
+                    for _ in 0..<20 { socket.sendFrame([1, 5]) }  // each answered after 50 ms
+                }  // the socket closes here, with most requests not yet read
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            finished.withLock { $0 = true }
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while !finished.withLock({ $0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(finished.withLock { $0 }, "the server did not shut down: the hung-up connection never ended")
     }
 }

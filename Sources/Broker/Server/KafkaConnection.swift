@@ -43,8 +43,10 @@ struct KafkaConnection {
                         defer { queueContinuation.finish() }
                         do {
                             for try await frame in inbound {
-                                await permits.acquire()
-                                let held = await bytes.acquire(frame.readableBytes)
+                                // Throws when the writer failed (the client went away) and
+                                // cancelled this reader while it waited for room.
+                                try await permits.acquire()
+                                let held = try await bytes.acquire(frame.readableBytes)
                                 let handler = handler, context = context
                                 queueContinuation.yield((Task { await handler.handle(frame: frame, connection: context) }, held))
                             }
