@@ -20,10 +20,10 @@ public final class KafkaProducer: Sendable, Service {
     let logger: Logger
     private let poller: PollThread
 
-    /// What a message's `msg_opaque` points at: where its delivery report goes, if anywhere.
-    final class DeliveryContext: @unchecked Sendable {
-        let pending: PendingDelivery?
-        init(_ pending: PendingDelivery?) { self.pending = pending }
+    /// What a message's `msg_opaque` points at: who hears its delivery report, if anyone.
+    final class DeliveryContext: Sendable {
+        let deliver: (@Sendable (Result<DeliveryReport, KafkaError>) -> Void)?
+        init(_ deliver: (@Sendable (Result<DeliveryReport, KafkaError>) -> Void)?) { self.deliver = deliver }
     }
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "tributary.kafka.producer")) throws(KafkaError) {
@@ -32,13 +32,13 @@ public final class KafkaProducer: Sendable, Service {
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
                 let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeRetainedValue()
-                guard let pending = context.pending else { return }
+                guard let deliver = context.deliver else { return }
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                    pending.fulfil(.success(DeliveryReport(topic: topic, partition: message.pointee.partition,
-                                                           offset: message.pointee.offset)))
+                    deliver(.success(DeliveryReport(topic: topic, partition: message.pointee.partition,
+                                                    offset: message.pointee.offset)))
                 } else {
-                    pending.fulfil(.failure(KafkaError(message.pointee.err)))
+                    deliver(.failure(KafkaError(message.pointee.err)))
                 }
             }
         }
@@ -57,24 +57,34 @@ public final class KafkaProducer: Sendable, Service {
     /// can be in flight while keeping the order they were queued in.
     public func enqueue(_ message: KafkaProducerMessage) throws(KafkaError) -> PendingDelivery {
         let pending = PendingDelivery()
-        let context = Unmanaged.passRetained(DeliveryContext(pending))
-        do {
-            try enqueue(message, opaque: context.toOpaque())
-        } catch {
-            context.release()
-            throw error
-        }
+        try enqueue(message, context: DeliveryContext({ pending.fulfil($0) }))
         return pending
+    }
+
+    /// Queues a message now and calls `onDelivery` with its delivery report, in the order
+    /// the messages were queued per partition, on the producer's poll thread (keep it short).
+    ///
+    /// This is the cheapest way to keep many messages in flight: unlike ``enqueue(_:)`` it
+    /// needs no task or continuation per message, only the closure.
+    public func enqueue(_ message: KafkaProducerMessage,
+                        onDelivery: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void) throws(KafkaError) {
+        try enqueue(message, context: DeliveryContext(onDelivery))
     }
 
     /// Queues a message without waiting for its delivery report; failures are only logged
     /// by librdkafka. Throws if the local queue refuses it (full, unknown partition).
     public func sendAndForget(_ message: KafkaProducerMessage) throws(KafkaError) {
-        let context = Unmanaged.passRetained(DeliveryContext(nil))
+        try enqueue(message, context: DeliveryContext(nil))
+    }
+
+    /// Hands librdkafka a retained `context` as the message's opaque; the delivery report
+    /// callback takes it back, and so does a refused enqueue.
+    private func enqueue(_ message: KafkaProducerMessage, context: DeliveryContext) throws(KafkaError) {
+        let opaque = Unmanaged.passRetained(context)
         do {
-            try enqueue(message, opaque: context.toOpaque())
+            try enqueue(message, opaque: opaque.toOpaque())
         } catch {
-            context.release()
+            opaque.release()
             throw error
         }
     }

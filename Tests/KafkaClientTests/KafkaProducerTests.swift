@@ -1,5 +1,6 @@
 import KafkaClient
 import Testing
+import TestSupport
 
 @Suite struct KafkaProducerTests {
     @Test func sendReturnsDeliveryReportsWithOffsets() async throws {
@@ -28,6 +29,40 @@ import Testing
         var offsets: [Int64] = []
         for delivery in pending { offsets.append(try await delivery.report().offset) }
         #expect(offsets == (0..<500).map(Int64.init))
+    }
+
+    @Test func deliveryCallbacksArriveOncePerMessageInOrder() async throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("callbacks", partitions: 2)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        defer { producer.close() }
+        let reports = LockedBox<[Int32: [Int64]]>([:])
+        for index in 0..<400 {
+            try producer.enqueue(KafkaProducerMessage(topic: "callbacks", partition: Int32(index % 2), value: "m\(index)")) { result in
+                guard case let .success(report) = result else { return }
+                reports.withLock { $0[report.partition, default: []].append(report.offset) }
+            }
+        }
+        try producer.flush(timeout: .seconds(10))
+        let expected: [Int64] = Array(0..<200)
+        let delivered = reports.withLock { $0 }
+        #expect(delivered[0] == expected)
+        #expect(delivered[1] == expected)
+    }
+
+    @Test func aFailedDeliveryReachesItsCallback() async throws {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
+        configuration.messageTimeoutMs = 500
+        configuration.idempotence = false
+        let producer = try KafkaProducer(configuration: configuration)
+        defer { producer.close() }
+        let failures = LockedBox<[KafkaError]>([])
+        try producer.enqueue(KafkaProducerMessage(topic: "nowhere", value: "x")) { result in
+            if case let .failure(error) = result { failures.withLock { $0.append(error) } }
+        }
+        // The message times out after 500 ms; flush returns once its report was served.
+        try producer.flush(timeout: .seconds(5))
+        #expect(failures.withLock { $0.count } == 1)
     }
 
     @Test func anUnreachableBrokerFailsDeliveryWithAKafkaError() async throws {
