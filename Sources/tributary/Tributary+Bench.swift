@@ -8,7 +8,10 @@ extension Tributary {
             abstract: "Measure produce or consume throughput and latency.",
             subcommands: [ProduceBench.self, ConsumeBench.self])
 
-        struct ProduceBench: AsyncParsableCommand {
+        /// Synchronous on purpose: the loop blocks on a window of in-flight messages, and
+        /// delivery reports arrive as callbacks on the producer's poll thread, so the bench
+        /// spends nothing per message on tasks or continuations and measures the broker.
+        struct ProduceBench: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "produce", abstract: "Produce N messages of a fixed size.")
             @OptionGroup var cluster: ClusterOptions
             @Option var topic = "tributary-bench"
@@ -19,7 +22,13 @@ extension Tributary {
             @Option(help: "Messages allowed in flight at once.") var window = 50_000
             @Option(help: "Target rate in messages per second (0: as fast as possible).") var rate = 0
 
-            func run() async throws {
+            func validate() throws {
+                guard count > 0, size >= 0, window > 0, rate >= 0 else {
+                    throw ValidationError("--count and --window must be positive, --size and --rate not negative")
+                }
+            }
+
+            func run() throws {
                 var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
                 configuration.acks = acks
                 configuration.idempotence = false
@@ -27,38 +36,26 @@ extension Tributary {
                 configuration.properties["queue.buffering.max.messages"] = String(max(window * 2, 100_000))
                 let producer = try KafkaProducer(configuration: configuration, logger: cluster.logger)
                 defer { producer.close() }
-                let value = [UInt8](repeating: 0x61, count: size)
-                let latencies = LatencyRecorder(capacity: count)
-                let progress = Progress(total: count, label: "produced")
+                let message = KafkaProducerMessage(topic: topic, value: [UInt8](repeating: 0x61, count: size))
+                let deliveries = Deliveries(expected: count, window: window)
                 let clock = ContinuousClock()
                 let started = clock.now
                 do {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        var inFlight = 0
-                        for index in 0..<count {
-                            if rate > 0 {
-                                let due = started.advanced(by: .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate)))
-                                if due > clock.now { try await clock.sleep(until: due) }
-                            }
-                            if inFlight >= window {
-                                try await group.next()
-                                inFlight -= 1
-                            }
-                            inFlight += 1
-                            let sent = clock.now
-                            let delivery = try producer.enqueue(KafkaProducerMessage(topic: topic, value: value))
-                            group.addTask {
-                                _ = try await delivery.report()
-                                latencies.record(clock.now - sent)
-                                progress.advance()
-                            }
+                    for index in 0..<count {
+                        if rate > 0 {
+                            let due = started.advanced(by: .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate)))
+                            let wait = clock.now.duration(to: due)
+                            if wait > .zero { Thread.sleep(forTimeInterval: wait.seconds) }
                         }
-                        try await group.waitForAll()
+                        deliveries.waitForRoom()
+                        let sent = clock.now
+                        try producer.enqueue(message) { result in deliveries.record(result, latency: clock.now - sent) }
                     }
+                    try deliveries.waitForAll()
                 } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
                 let elapsed = clock.now - started
-                progress.finish()
-                report(count: count, bytes: count * size, elapsed: elapsed, latencies: latencies)
+                deliveries.progress.finish()
+                report(count: count, bytes: count * size, elapsed: elapsed, latencies: deliveries.latencies)
             }
         }
 
@@ -114,85 +111,4 @@ extension Tributary {
             }
         }
     }
-}
-
-/// Prints the result line the benchmarks parse: `msgs/s MB/s p50 p99 p99.9`.
-func report(count: Int, bytes: Int, elapsed: Duration, latencies: LatencyRecorder?) {
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    var line = String(format: "%d messages in %.2f s: %.0f msgs/s, %.2f MB/s", count, seconds,
-                      Double(count) / seconds, Double(bytes) / seconds / 1_048_576)
-    if let latencies {
-        let p = latencies.percentiles([0.5, 0.99, 0.999])
-        line += String(format: ", latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms", p[0], p[1], p[2])
-    }
-    print(line)
-}
-
-/// Delivery latencies, recorded from many tasks.
-final class LatencyRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var samples: [Double] = []
-    init(capacity: Int) { samples.reserveCapacity(capacity) }
-
-    func record(_ latency: Duration) {
-        let ms = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
-        lock.lock()
-        samples.append(ms)
-        lock.unlock()
-    }
-
-    /// Latency in milliseconds at each quantile.
-    func percentiles(_ quantiles: [Double]) -> [Double] {
-        lock.lock()
-        let sorted = samples.sorted()
-        lock.unlock()
-        guard !sorted.isEmpty else { return quantiles.map { _ in 0 } }
-        return quantiles.map { sorted[min(sorted.count - 1, Int(Double(sorted.count) * $0))] }
-    }
-}
-
-/// A progress line on standard error, redrawn at most every 250 ms.
-final class Progress: @unchecked Sendable {
-    private let lock = NSLock()
-    private let total: Int
-    private let label: String
-    private var done = 0
-    private var lastDraw = Date.distantPast
-
-    init(total: Int, label: String) {
-        self.total = total
-        self.label = label
-    }
-
-    func advance() {
-        lock.lock()
-        done += 1
-        let now = Date()
-        let draw = now.timeIntervalSince(lastDraw) > 0.25
-        if draw { lastDraw = now }
-        let snapshot = done
-        lock.unlock()
-        if draw { FileHandle.standardError.write(Data("\r\(label) \(snapshot)/\(total)".utf8)) }
-    }
-
-    func finish() {
-        FileHandle.standardError.write(Data("\r\(label) \(done)/\(total)\n".utf8))
-    }
-}
-
-/// Messages and bytes counted from one task, read from another.
-final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages = 0
-    private var total = 0
-
-    func add(bytes: Int) {
-        lock.lock()
-        messages += 1
-        total += bytes
-        lock.unlock()
-    }
-
-    var count: Int { lock.lock(); defer { lock.unlock() }; return messages }
-    var bytes: Int { lock.lock(); defer { lock.unlock() }; return total }
 }

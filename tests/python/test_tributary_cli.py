@@ -63,3 +63,23 @@ def test_unreachable_broker_is_a_clear_error():
 def test_bad_header_is_a_usage_error(broker):
     result = cli(broker.bootstrap, "produce", "t", "--header", "novalue", stdin=b"x\n", check=False)
     assert result.returncode != 0 and b"key=value" in result.stderr
+
+
+def test_bench_produces_every_message_and_then_reads_them_back(broker):
+    cli(broker.bootstrap, "topics", "create", "cli-bench", "--partitions", "2")
+    out = cli(broker.bootstrap, "bench", "produce", "--topic", "cli-bench", "--count", "5000", "--size", "64",
+              "--window", "100").stdout.decode()
+    assert out.startswith("5000 messages in "), out
+    assert "latency p50" in out, out
+    paced = cli(broker.bootstrap, "bench", "produce", "--topic", "cli-bench", "--count", "200", "--size", "64",
+                "--rate", "1000", "--linger-ms", "0").stdout.decode()
+    seconds = float(paced.split(" messages in ")[1].split(" s:")[0])
+    assert seconds >= 0.19, paced  # 200 messages at 1,000/s cannot finish sooner
+    out = cli(broker.bootstrap, "bench", "consume", "--topic", "cli-bench", "--count", "5200").stdout.decode()
+    assert out.startswith("5200 messages in "), out
+
+
+def test_bench_refuses_a_zero_window(broker):
+    result = cli(broker.bootstrap, "bench", "produce", "--window", "0", check=False)
+    assert result.returncode != 0
+    assert b"--window must be positive" in result.stderr
