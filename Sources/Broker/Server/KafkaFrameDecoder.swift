@@ -2,8 +2,17 @@ import NIOCore
 
 /// Splits the byte stream into Kafka request frames: a 4-byte big-endian size, then that
 /// many bytes. A negative size or one above `socket.request.max.bytes` is not a Kafka
-/// client talking: the connection is closed without a response, as Kafka does.
-struct KafkaFrameDecoder: ByteToMessageDecoder {
+/// client talking: the decoder fires an error and the connection is closed without a
+/// response, as Kafka does.
+///
+/// Not a `ByteToMessageDecoder` on purpose. That one accumulates every read into one
+/// buffer and compacts it after each frame; while the previous frame (a slice of that buffer)
+/// is still being handled, compacting copies the buffer into fresh storage, so a 1 MB
+/// produce request was copied several times and the broker page-faulted on new memory.
+/// Here a frame that a read holds whole is a slice of that read (no copy), and a larger
+/// frame is copied once into a buffer of exactly its size.
+final class KafkaFrameDecoder: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     /// Why a connection's byte stream was refused.
@@ -17,23 +26,73 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
         }
     }
 
-    let maximumFrameSize: Int
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
-        guard size >= 0, Int(size) <= maximumFrameSize else {
-            throw FrameError.invalidSize(size, limit: maximumFrameSize)
-        }
-        guard buffer.readableBytes >= 4 + Int(size) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 4)
-        guard let frame = buffer.readSlice(length: Int(size)) else { return .needMoreData }
-        context.fireChannelRead(wrapInboundOut(frame))
-        return .continue
+    private enum State {
+        /// Reading the 4-byte size; `partial` holds the size bytes that came so far.
+        case size(partial: ByteBuffer?)
+        /// Filling a frame of `total` bytes.
+        case body(frame: ByteBuffer, total: Int)
+        /// The stream was refused; everything after is ignored.
+        case failed
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        // A partial frame at EOF is dropped: the client went away mid-request.
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        return .needMoreData
+    let maximumFrameSize: Int
+    private var state = State.size(partial: nil)
+
+    init(maximumFrameSize: Int) {
+        self.maximumFrameSize = maximumFrameSize
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var input = unwrapInboundIn(data)
+        while input.readableBytes > 0 {
+            switch state {
+            case .failed:
+                return
+            case let .size(partial):
+                guard let size = readSize(from: &input, partial: partial) else { return }
+                guard size >= 0, Int(size) <= maximumFrameSize else {
+                    state = .failed
+                    context.fireErrorCaught(FrameError.invalidSize(size, limit: maximumFrameSize))
+                    return
+                }
+                if let frame = input.readSlice(length: Int(size)) {
+                    state = .size(partial: nil)
+                    context.fireChannelRead(wrapInboundOut(frame))
+                } else {
+                    var frame = context.channel.allocator.buffer(capacity: Int(size))
+                    frame.writeBuffer(&input)
+                    state = .body(frame: frame, total: Int(size))
+                }
+            case .body(var frame, let total):
+                state = .failed  // drop the enum's reference so `frame` is unique and grows in place
+                let missing = total - frame.readableBytes
+                if let rest = input.readSlice(length: min(missing, input.readableBytes)) {
+                    frame.writeImmutableBuffer(rest)
+                }
+                if frame.readableBytes == total {
+                    state = .size(partial: nil)
+                    context.fireChannelRead(wrapInboundOut(frame))
+                } else {
+                    state = .body(frame: frame, total: total)
+                }
+            }
+        }
+    }
+
+    /// The frame size, once all 4 bytes are there; otherwise keeps what came in `state`.
+    private func readSize(from input: inout ByteBuffer, partial: ByteBuffer?) -> Int32? {
+        guard var partial else {
+            if let size = input.readInteger(as: Int32.self) { return size }
+            state = .size(partial: input.readSlice(length: input.readableBytes))
+            return nil
+        }
+        if let more = input.readSlice(length: min(4 - partial.readableBytes, input.readableBytes)) {
+            partial.writeImmutableBuffer(more)
+        }
+        guard let size = partial.readInteger(as: Int32.self) else {
+            state = .size(partial: partial)
+            return nil
+        }
+        return size
     }
 }

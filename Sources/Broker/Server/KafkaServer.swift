@@ -84,7 +84,7 @@ public final class KafkaServer: Service, Sendable {
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize)))
+                            KafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize))
                         try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
                         // Few decoded frames wait ahead of the reader, so the in-flight byte
                         // budget, not NIO's buffering, bounds what a connection holds.
