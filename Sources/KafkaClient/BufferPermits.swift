@@ -11,24 +11,32 @@ final class BufferPermits: @unchecked Sendable {
         available = max(count, 1)
     }
 
-    /// Takes a permit, waiting at most `timeout`; false if none came.
-    func take(timeout: TimeInterval) -> Bool {
+    /// Takes as many free permits as there are, at most `limit`, waiting at most `timeout`
+    /// for the first; 0 if none came.
+    func take(upTo limit: Int, timeout: TimeInterval) -> Int {
         condition.lock()
         defer { condition.unlock() }
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while available == 0 {
-            if !condition.wait(until: deadline) { return false }
+        if available == 0 {
+            let deadline = Date(timeIntervalSinceNow: timeout)
+            while available == 0 {
+                if !condition.wait(until: deadline) { return 0 }
+            }
         }
-        available -= 1
-        return true
+        let taken = min(available, max(limit, 1))
+        available -= taken
+        return taken
     }
+
+    /// Takes a permit, waiting at most `timeout`; false if none came.
+    func take(timeout: TimeInterval) -> Bool { take(upTo: 1, timeout: timeout) == 1 }
 
     /// Takes a permit only if one is free now.
     func tryTake() -> Bool { take(timeout: 0) }
 
-    func give() {
+    func give(_ count: Int = 1) {
+        guard count > 0 else { return }
         condition.lock()
-        available += 1
+        available += count
         condition.signal()
         condition.unlock()
     }

@@ -6,37 +6,67 @@ import Synchronization
 final class EventQueue: Sendable {
     private struct State {
         var events: [KafkaConsumerEvent] = []
+        var staged: [KafkaConsumerEvent] = []
         var head = 0
         var finished = false
         var waiter: (id: UInt64, continuation: CheckedContinuation<KafkaConsumerEvent?, Never>)?
         var nextWaiterId: UInt64 = 0
+
+        mutating func popFirst() -> KafkaConsumerEvent? {
+            guard head < events.count else { return nil }
+            let event = events[head]
+            head += 1
+            if head > 1024, head * 2 > events.count {
+                events.removeFirst(head)
+                head = 0
+            }
+            return event
+        }
     }
 
     private let state = Mutex(State())
 
+    /// Publishes the staged events, then `event`.
     func push(_ event: KafkaConsumerEvent) {
-        let waiter = state.withLock { state -> CheckedContinuation<KafkaConsumerEvent?, Never>? in
-            guard !state.finished else { return nil }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter.continuation
-            }
-            state.events.append(event)
-            return nil
+        publish { $0.staged.append(event) }
+    }
+
+    /// Holds an event back until the next `publishStaged` or `push`, which keep the order:
+    /// the poll thread stages a batch of messages, and a rebalance event that librdkafka
+    /// raises while that batch is drained comes after them, as it did in librdkafka.
+    func stage(_ event: KafkaConsumerEvent) {
+        state.withLock { $0.staged.append(event) }
+    }
+
+    func publishStaged() {
+        publish { _ in }
+    }
+
+    private func publish(_ body: (inout State) -> Void) {
+        let handoff = state.withLock { state -> (CheckedContinuation<KafkaConsumerEvent?, Never>, KafkaConsumerEvent)? in
+            body(&state)
+            guard !state.finished else { state.staged = []; return nil }
+            state.events.append(contentsOf: state.staged)
+            state.staged.removeAll(keepingCapacity: true)
+            guard let waiter = state.waiter, let event = state.popFirst() else { return nil }
+            state.waiter = nil
+            return (waiter.continuation, event)
         }
-        waiter?.resume(returning: event)
+        if let (waiter, event) = handoff { waiter.resume(returning: event) }
     }
 
     /// Drops buffered messages of one partition (after a seek, they are stale). Returns how many.
     func discardMessages(topic: String, partition: Int32) -> Int {
-        state.withLock { state in
-            let before = state.events.count - state.head
-            state.events = Array(state.events[state.head...]).filter { event in
-                if case let .message(message) = event { return !(message.topic == topic && message.partition == partition) }
-                return true
-            }
+        let keep = { (event: KafkaConsumerEvent) -> Bool in
+            if case let .message(message) = event { return !(message.topic == topic && message.partition == partition) }
+            return true
+        }
+        return state.withLock { state in
+            let before = state.events.count - state.head + state.staged.count
+            state.events = Array(state.events[state.head...]).filter(keep)
+            state.staged = state.staged.filter(keep)
             state.head = 0
-            return before - state.events.count
+            return before - state.events.count - state.staged.count
         }
     }
 
@@ -51,6 +81,9 @@ final class EventQueue: Sendable {
 
     /// The next event; nil when the consumer closed or the calling task was cancelled.
     func next() async -> KafkaConsumerEvent? {
+        // Fast path: a buffered event needs no continuation.
+        let buffered = state.withLock { $0.popFirst() }
+        if let buffered { return buffered }
         let id = state.withLock { state in
             defer { state.nextWaiterId += 1 }
             return state.nextWaiterId
@@ -58,15 +91,7 @@ final class EventQueue: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready: KafkaConsumerEvent?? = state.withLock { state in
-                    if state.head < state.events.count {
-                        let event = state.events[state.head]
-                        state.head += 1
-                        if state.head > 1024, state.head * 2 > state.events.count {
-                            state.events.removeFirst(state.head)
-                            state.head = 0
-                        }
-                        return .some(event)
-                    }
+                    if let event = state.popFirst() { return .some(event) }
                     if state.finished || Task.isCancelled { return .some(nil) }
                     state.waiter = (id, continuation)
                     return nil

@@ -198,11 +198,19 @@ extension Duration {
 }
 
 /// The thread that polls librdkafka for a consumer and feeds its event stream.
+///
+/// Each turn waits (up to 100 ms) for one event with `rd_kafka_consumer_poll`, then drains
+/// whatever else is ready, up to the free buffer permits, with one
+/// `rd_kafka_consume_batch_queue` call and publishes the batch at once: a busy consumer
+/// pays for wake-ups per batch, not per message.
 final class ConsumerPollLoop: Sendable {
+    /// The most events taken from librdkafka in one turn.
+    static let batchSize = 512
+
     let handle: KafkaHandle
     let continuation: EventQueue
     let permits: BufferPermits
-    private let state = Mutex<(started: Bool, thread: PollThread?)>((false, nil))
+    private let state = Mutex<(started: Bool, thread: PollThread?, drain: DrainBuffer?)>((false, nil, nil))
 
     init(handle: KafkaHandle, continuation: EventQueue, permits: BufferPermits) {
         self.handle = handle
@@ -215,21 +223,34 @@ final class ConsumerPollLoop: Sendable {
             guard !state.started else { return }
             state.started = true
             let handle = handle, continuation = continuation, permits = permits
+            let drain = DrainBuffer(handle: handle, capacity: Self.batchSize)
+            state.drain = drain
             state.thread = PollThread(name: "rdkafka-consumer-poll") {
                 // Back-pressure: wait for the caller to take events before polling for more.
-                guard permits.take(timeout: 0.1) else { return }
-                guard let message = rd_kafka_consumer_poll(handle.pointer, 100) else {
-                    permits.give()
+                let taken = permits.take(upTo: Self.batchSize, timeout: 0.1)
+                guard taken > 0 else { return }
+                guard let first = rd_kafka_consumer_poll(handle.pointer, 100) else {
+                    permits.give(taken)
                     return
                 }
-                defer { rd_kafka_message_destroy(message) }
-                continuation.push(ConsumerPollLoop.event(from: message))
+                continuation.stage(ConsumerPollLoop.event(from: first))
+                rd_kafka_message_destroy(first)
+                var count = 1
+                drain.drain(upTo: taken - 1) { message in
+                    continuation.stage(ConsumerPollLoop.event(from: message))
+                    count += 1
+                }
+                permits.give(taken - count)
+                continuation.publishStaged()
             }
         }
     }
 
+    /// Stops the poll thread, then lets go of the consumer queue (before librdkafka is destroyed).
     func stop() {
-        state.withLock { $0.thread }?.stop()
+        let (thread, drain) = state.withLock { ($0.thread, $0.drain) }
+        thread?.stop()
+        drain?.release()
     }
 
     func finish() { continuation.finish() }
@@ -314,5 +335,39 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(inner: events.makeAsyncIterator())
+    }
+}
+
+/// The consumer queue and an array for `rd_kafka_consume_batch_queue`, used only by the poll
+/// thread, and released by `stop()` once that thread has ended.
+final class DrainBuffer: @unchecked Sendable {
+    // @unchecked: touched by the poll thread only, and by `release` after it stopped.
+    private var queue: OpaquePointer?
+    private let messages: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    private let capacity: Int
+
+    init(handle: KafkaHandle, capacity: Int) {
+        queue = rd_kafka_queue_get_consumer(handle.pointer)
+        self.capacity = capacity
+        messages = .allocate(capacity: capacity)
+    }
+
+    deinit { messages.deallocate() }
+
+    /// Hands each event that is ready now (at most `limit`) to `body`, without waiting.
+    func drain(upTo limit: Int, _ body: (UnsafeMutablePointer<rd_kafka_message_t>) -> Void) {
+        guard let queue, limit > 0 else { return }
+        let count = rd_kafka_consume_batch_queue(queue, 0, messages, min(limit, capacity))
+        guard count > 0 else { return }
+        for index in 0..<count {
+            guard let message = messages[index] else { continue }
+            body(message)
+            rd_kafka_message_destroy(message)
+        }
+    }
+
+    func release() {
+        if let queue { rd_kafka_queue_destroy(queue) }
+        queue = nil
     }
 }
