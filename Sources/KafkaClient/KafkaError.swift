@@ -27,6 +27,10 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(name) (\(code)): \(message)" }
 
+    /// librdkafka's local queue is full (`queue.buffering.max.messages` or `.kbytes`): wait
+    /// for delivery reports to drain it, then queue again.
+    public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
+
     /// Throws unless `error` is NO_ERROR.
     static func check(_ error: rd_kafka_resp_err_t, _ context: @autoclosure () -> String = "") throws(KafkaError) {
         guard error != RD_KAFKA_RESP_ERR_NO_ERROR else { return }

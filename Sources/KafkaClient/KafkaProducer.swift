@@ -20,19 +20,13 @@ public final class KafkaProducer: Sendable, Service {
     let logger: Logger
     private let poller: PollThread
 
-    /// What a message's `msg_opaque` points at: who hears its delivery report, if anyone.
-    final class DeliveryContext: Sendable {
-        let deliver: (@Sendable (Result<DeliveryReport, KafkaError>) -> Void)?
-        init(_ deliver: (@Sendable (Result<DeliveryReport, KafkaError>) -> Void)?) { self.deliver = deliver }
-    }
-
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "tributary.kafka.producer")) throws(KafkaError) {
         self.logger = logger
         handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.librdkafkaProperties, logger: logger) { conf, _ in
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
-                let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeRetainedValue()
-                guard let deliver = context.deliver else { return }
+                let handler = Unmanaged<KafkaDeliveryHandler>.fromOpaque(opaque).takeRetainedValue()
+                guard let deliver = handler.deliver else { return }
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
                     deliver(.success(DeliveryReport(topic: topic, partition: message.pointee.partition,
@@ -57,36 +51,38 @@ public final class KafkaProducer: Sendable, Service {
     /// can be in flight while keeping the order they were queued in.
     public func enqueue(_ message: KafkaProducerMessage) throws(KafkaError) -> PendingDelivery {
         let pending = PendingDelivery()
-        try enqueue(message, context: DeliveryContext({ pending.fulfil($0) }))
+        try enqueue(message, handler: KafkaDeliveryHandler { pending.fulfil($0) })
         return pending
     }
 
     /// Queues a message now and calls `onDelivery` with its delivery report, in the order
     /// the messages were queued per partition, on the producer's poll thread (keep it short).
     ///
-    /// This is the cheapest way to keep many messages in flight: unlike ``enqueue(_:)`` it
-    /// needs no task or continuation per message, only the closure.
+    /// Unlike ``enqueue(_:)`` this needs no task or continuation per message; to spare the
+    /// closure's allocation too, share one ``KafkaDeliveryHandler`` with ``enqueue(_:handler:)``.
     public func enqueue(_ message: KafkaProducerMessage,
                         onDelivery: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void) throws(KafkaError) {
-        try enqueue(message, context: DeliveryContext(onDelivery))
+        try enqueue(message, handler: KafkaDeliveryHandler(onDelivery))
     }
 
-    /// Queues a message without waiting for its delivery report; failures are only logged
-    /// by librdkafka. Throws if the local queue refuses it (full, unknown partition).
-    public func sendAndForget(_ message: KafkaProducerMessage) throws(KafkaError) {
-        try enqueue(message, context: DeliveryContext(nil))
-    }
-
-    /// Hands librdkafka a retained `context` as the message's opaque; the delivery report
-    /// callback takes it back, and so does a refused enqueue.
-    private func enqueue(_ message: KafkaProducerMessage, context: DeliveryContext) throws(KafkaError) {
-        let opaque = Unmanaged.passRetained(context)
+    /// Queues a message whose delivery report goes to `handler`, which many messages can
+    /// share: the cheapest way to produce at a high rate. Throws a ``KafkaError`` with
+    /// ``KafkaError/isQueueFull`` when `queue.buffering.max.messages` are already waiting.
+    public func enqueue(_ message: KafkaProducerMessage, handler: KafkaDeliveryHandler) throws(KafkaError) {
+        // The message holds a reference until its report is served (or the enqueue fails).
+        let opaque = Unmanaged.passRetained(handler)
         do {
             try enqueue(message, opaque: opaque.toOpaque())
         } catch {
             opaque.release()
             throw error
         }
+    }
+
+    /// Queues a message without waiting for its delivery report; failures are only logged
+    /// by librdkafka. Throws if the local queue refuses it (full, unknown partition).
+    public func sendAndForget(_ message: KafkaProducerMessage) throws(KafkaError) {
+        try enqueue(message, handler: .ignoring)
     }
 
     private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) throws(KafkaError) {
@@ -133,6 +129,21 @@ public final class KafkaProducer: Sendable, Service {
         try? await gracefulShutdown()
         close()
     }
+}
+
+/// Where delivery reports go: a callback run on the producer's poll thread, which any
+/// number of messages can share.
+public final class KafkaDeliveryHandler: Sendable {
+    let deliver: (@Sendable (Result<DeliveryReport, KafkaError>) -> Void)?
+
+    public init(_ deliver: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void) {
+        self.deliver = deliver
+    }
+
+    private init() { deliver = nil }
+
+    /// Drops every report (``KafkaProducer/sendAndForget(_:)``).
+    static let ignoring = KafkaDeliveryHandler()
 }
 
 /// A message's delivery report, to await once or many times.

@@ -50,6 +50,36 @@ import TestSupport
         #expect(delivered[1] == expected)
     }
 
+    @Test func oneSharedHandlerHearsEveryMessage() async throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("shared", partitions: 1)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        defer { producer.close() }
+        let offsets = LockedBox<[Int64]>([])
+        let handler = KafkaDeliveryHandler { result in
+            if case let .success(report) = result { offsets.withLock { $0.append(report.offset) } }
+        }
+        for index in 0..<300 { try producer.enqueue(KafkaProducerMessage(topic: "shared", value: "m\(index)"), handler: handler) }
+        try producer.flush(timeout: .seconds(10))
+        #expect(offsets.withLock { $0 } == Array(0..<300))
+    }
+
+    @Test func aFullLocalQueueIsReportedAsQueueFull() throws {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
+        configuration.idempotence = false
+        configuration.messageTimeoutMs = 500
+        configuration.properties["queue.buffering.max.messages"] = "10"
+        let producer = try KafkaProducer(configuration: configuration)
+        defer { producer.close() }
+        for index in 0..<10 { try producer.sendAndForget(KafkaProducerMessage(topic: "nowhere", value: "m\(index)")) }
+        do {
+            try producer.sendAndForget(KafkaProducerMessage(topic: "nowhere", value: "one too many"))
+            Issue.record("the 11th message was queued")
+        } catch {
+            #expect(error.isQueueFull)
+        }
+    }
+
     @Test func aFailedDeliveryReachesItsCallback() async throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
         configuration.messageTimeoutMs = 500
