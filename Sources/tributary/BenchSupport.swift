@@ -20,7 +20,7 @@ func report(count: Int, bytes: Int, elapsed: Duration, latencies: LatencyRecorde
 final class LatencyRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var samples: [Double] = []
-    init(capacity: Int) { samples.reserveCapacity(capacity) }
+    init(capacity: Int) { samples.reserveCapacity(min(capacity, 1 << 20)) }
 
     func record(_ latency: Duration) {
         let ms = latency.seconds * 1000
@@ -87,34 +87,29 @@ final class Tally: @unchecked Sendable {
 }
 
 /// A produce bench's delivery reports, counted on the producer's poll thread while the
-/// sending loop waits for room in its window of in-flight messages.
+/// sending loop queues more.
 final class Deliveries: Sendable {
     let latencies: LatencyRecorder
     let progress: Progress
     private let expected: Int
-    private let room: DispatchSemaphore
     private let allDelivered = DispatchSemaphore(value: 0)
     private let state = Mutex<(delivered: Int, failure: KafkaError?)>((0, nil))
 
-    init(expected: Int, window: Int) {
+    init(expected: Int) {
         self.expected = expected
         latencies = LatencyRecorder(capacity: expected)
         progress = Progress(total: expected, label: "produced")
-        room = DispatchSemaphore(value: window)
     }
 
-    /// Blocks until fewer than `window` messages are in flight.
-    func waitForRoom() { room.wait() }
-
-    func record(_ result: Result<DeliveryReport, KafkaError>, latency: Duration) {
-        if case .success = result { latencies.record(latency) }
+    /// One report; `latency` is nil for messages the bench did not time.
+    func record(_ result: Result<DeliveryReport, KafkaError>, latency: Duration?) {
+        if case .success = result, let latency { latencies.record(latency) }
         progress.advance()
         let finished = state.withLock { state in
             if case let .failure(error) = result, state.failure == nil { state.failure = error }
             state.delivered += 1
             return state.delivered == expected
         }
-        room.signal()
         if finished { allDelivered.signal() }
     }
 
