@@ -44,7 +44,7 @@ def connect(bootstrap):
 
 
 def frame(client):
-    body = client.receive_frame()
+    body = client.receive_frame_view()
     if body is None:
         sys.exit("the broker closed the connection or did not answer")
     return body
