@@ -42,6 +42,8 @@ extension Tributary {
                 let unsampled = KafkaDeliveryHandler { deliveries.record($0, latency: nil) }
                 // Paced runs time every message; flat-out runs time one in 16 (62,500 samples
                 // per million), which spares the clock reads and a closure per message.
+                // Options are property wrappers: read once, not once per message.
+                let count = count, rate = rate
                 let sampleEvery = rate > 0 ? 1 : 16
                 let clock = ContinuousClock()
                 let started = clock.now
