@@ -65,11 +65,7 @@ import TestSupport
     }
 
     @Test func aFullLocalQueueIsReportedAsQueueFull() throws {
-        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
-        configuration.idempotence = false
-        configuration.messageTimeoutMs = 500
-        configuration.properties["queue.buffering.max.messages"] = "10"
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try unreachableProducer(queueLimit: 10)
         defer { producer.close() }
         for index in 0..<10 { try producer.sendAndForget(KafkaProducerMessage(topic: "nowhere", value: "m\(index)")) }
         do {
@@ -81,10 +77,7 @@ import TestSupport
     }
 
     @Test func aFailedDeliveryReachesItsCallback() async throws {
-        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
-        configuration.messageTimeoutMs = 500
-        configuration.idempotence = false
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try unreachableProducer()
         defer { producer.close() }
         let failures = LockedBox<[KafkaError]>([])
         try producer.enqueue(KafkaProducerMessage(topic: "nowhere", value: "x")) { result in
@@ -96,14 +89,20 @@ import TestSupport
     }
 
     @Test func anUnreachableBrokerFailsDeliveryWithAKafkaError() async throws {
-        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
-        configuration.messageTimeoutMs = 500
-        configuration.idempotence = false
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try unreachableProducer()
         defer { producer.close() }
         await #expect(throws: KafkaError.self) {
             try await producer.send(KafkaProducerMessage(topic: "nowhere", value: "x"))
         }
+    }
+
+    /// A producer whose messages can only fail: nothing listens on port 1; they time out after 500 ms.
+    private func unreachableProducer(queueLimit: Int? = nil) throws -> KafkaProducer {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
+        configuration.messageTimeoutMs = 500
+        configuration.idempotence = false
+        if let queueLimit { configuration.properties["queue.buffering.max.messages"] = String(queueLimit) }
+        return try KafkaProducer(configuration: configuration)
     }
 
     @Test func badConfigurationIsRefusedUpFront() {
