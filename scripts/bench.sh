@@ -17,11 +17,16 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# A sequential write of COUNT MiB with dd's FLAG (oflag=dsync, conv=fdatasync): dd's rate line.
+dd_rate() {
+  dd if=/dev/zero of="$WORK/dd.bin" bs=1M count="$1" "$2" 2>&1 | sed -n 's/.* \([0-9.,]* [MG]B\/s\)$/\1/p'
+  rm -f "$WORK/dd.bin"
+}
+
 echo "== raw limits"
 "$BIN/logstore-bench" --directory "$WORK/logstore" --megabytes 256 --rounds 3 > "$WORK/logstore.md"
-dsync=$(dd if=/dev/zero of="$WORK/dsync.bin" bs=1M count=128 oflag=dsync 2>&1 | sed -n 's/.* \([0-9.,]* [MG]B\/s\)$/\1/p')
-nosync=$(dd if=/dev/zero of="$WORK/nosync.bin" bs=1M count=1024 conv=fdatasync 2>&1 | sed -n 's/.* \([0-9.,]* [MG]B\/s\)$/\1/p')
-rm -f "$WORK"/*.bin
+dsync=$(dd_rate 128 oflag=dsync)
+nosync=$(dd_rate 1024 conv=fdatasync)
 loopback=$(.venv/bin/python scripts/loopback-throughput.py $((2 << 30)))
 
 echo "== brokers"
@@ -99,8 +104,7 @@ produce "produce 1 KiB, acks=1, 1 partition" b1k-1:1 1024 1
 # The disk's speed drifts during a run, so it is measured again next to the case that is held
 # against it; the faster of the two measurements is the bar.
 sync
-nosync_again=$(dd if=/dev/zero of="$WORK/nosync.bin" bs=1M count=1024 conv=fdatasync 2>&1 | sed -n 's/.* \([0-9.,]* [MG]B\/s\)$/\1/p')
-rm -f "$WORK/nosync.bin"
+nosync_again=$(dd_rate 1024 conv=fdatasync)
 produce "produce 1 KiB, acks=all, 1 partition" b1k-1:1 1024 -1
 client_acks_all_mb=$t_mb
 produce "produce 1 KiB, acks=all, 6 partitions" b1k-6:6 1024 -1

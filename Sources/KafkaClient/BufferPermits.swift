@@ -27,11 +27,8 @@ final class BufferPermits: @unchecked Sendable {
         return taken
     }
 
-    /// Takes a permit, waiting at most `timeout`; false if none came.
-    func take(timeout: TimeInterval) -> Bool { take(upTo: 1, timeout: timeout) == 1 }
-
     /// Takes a permit only if one is free now.
-    func tryTake() -> Bool { take(timeout: 0) }
+    func tryTake() -> Bool { take(upTo: 1, timeout: 0) == 1 }
 
     func give(_ count: Int = 1) {
         guard count > 0 else { return }

@@ -81,13 +81,13 @@ final class EventQueue: Sendable {
 
     /// The next event; nil when the consumer closed or the calling task was cancelled.
     func next() async -> KafkaConsumerEvent? {
-        // Fast path: a buffered event needs no continuation.
-        let buffered = state.withLock { $0.popFirst() }
-        if let buffered { return buffered }
-        let id = state.withLock { state in
+        // Fast path: a buffered event needs no continuation (nor a waiter id).
+        let (buffered, id) = state.withLock { state -> (KafkaConsumerEvent?, UInt64) in
+            if let event = state.popFirst() { return (event, 0) }
             defer { state.nextWaiterId += 1 }
-            return state.nextWaiterId
+            return (nil, state.nextWaiterId)
         }
+        if let buffered { return buffered }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready: KafkaConsumerEvent?? = state.withLock { state in

@@ -149,9 +149,7 @@ public final class KafkaConsumer: Sendable, Service {
                 throw KafkaError(code, message: "seek \(partition)")
             }
             if let error = firstError(in: list) { throw error }
-            for _ in 0..<self.queue.discardMessages(topic: partition.topic, partition: partition.partition) {
-                self.poller.permits.give()
-            }
+            self.poller.permits.give(self.queue.discardMessages(topic: partition.topic, partition: partition.partition))
         }
     }
 
@@ -210,7 +208,7 @@ final class ConsumerPollLoop: Sendable {
     let handle: KafkaHandle
     let continuation: EventQueue
     let permits: BufferPermits
-    private let state = Mutex<(started: Bool, thread: PollThread?, drain: DrainBuffer?)>((false, nil, nil))
+    private let state = Mutex<(started: Bool, thread: PollThread?, buffer: PollBuffer?)>((false, nil, nil))
 
     init(handle: KafkaHandle, continuation: EventQueue, permits: BufferPermits) {
         self.handle = handle
@@ -222,35 +220,27 @@ final class ConsumerPollLoop: Sendable {
         state.withLock { state in
             guard !state.started else { return }
             state.started = true
-            let handle = handle, continuation = continuation, permits = permits
-            let drain = DrainBuffer(handle: handle, capacity: Self.batchSize)
-            state.drain = drain
+            let continuation = continuation, permits = permits
+            let buffer = PollBuffer(handle: handle, capacity: Self.batchSize)
+            state.buffer = buffer
             state.thread = PollThread(name: "rdkafka-consumer-poll") {
                 // Back-pressure: wait for the caller to take events before polling for more.
                 let taken = permits.take(upTo: Self.batchSize, timeout: 0.1)
                 guard taken > 0 else { return }
-                guard let first = rd_kafka_consumer_poll(handle.pointer, 100) else {
-                    permits.give(taken)
-                    return
-                }
-                continuation.stage(ConsumerPollLoop.event(from: first))
-                rd_kafka_message_destroy(first)
-                var count = 1
-                drain.drain(upTo: taken - 1) { message in
+                let count = buffer.poll(upTo: taken, waitingMilliseconds: 100) { message in
                     continuation.stage(ConsumerPollLoop.event(from: message))
-                    count += 1
                 }
                 permits.give(taken - count)
-                continuation.publishStaged()
+                if count > 0 { continuation.publishStaged() }
             }
         }
     }
 
     /// Stops the poll thread, then lets go of the consumer queue (before librdkafka is destroyed).
     func stop() {
-        let (thread, drain) = state.withLock { ($0.thread, $0.drain) }
+        let (thread, buffer) = state.withLock { ($0.thread, $0.buffer) }
         thread?.stop()
-        drain?.release()
+        buffer?.release()
     }
 
     func finish() { continuation.finish() }
@@ -340,13 +330,15 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
 /// The consumer queue and an array for `rd_kafka_consume_batch_queue`, used only by the poll
 /// thread, and released by `stop()` once that thread has ended.
-final class DrainBuffer: @unchecked Sendable {
+final class PollBuffer: @unchecked Sendable {
     // @unchecked: touched by the poll thread only, and by `release` after it stopped.
+    private let handle: KafkaHandle
     private var queue: OpaquePointer?
     private let messages: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
     private let capacity: Int
 
     init(handle: KafkaHandle, capacity: Int) {
+        self.handle = handle
         queue = rd_kafka_queue_get_consumer(handle.pointer)
         self.capacity = capacity
         messages = .allocate(capacity: capacity)
@@ -354,16 +346,23 @@ final class DrainBuffer: @unchecked Sendable {
 
     deinit { messages.deallocate() }
 
-    /// Hands each event that is ready now (at most `limit`) to `body`, without waiting.
-    func drain(upTo limit: Int, _ body: (UnsafeMutablePointer<rd_kafka_message_t>) -> Void) {
-        guard let queue, limit > 0 else { return }
-        let count = rd_kafka_consume_batch_queue(queue, 0, messages, min(limit, capacity))
-        guard count > 0 else { return }
-        for index in 0..<count {
+    /// Waits up to `waitingMilliseconds` for one event, then takes whatever else is ready
+    /// without waiting, at most `limit` in all; hands each to `body` and returns how many.
+    func poll(upTo limit: Int, waitingMilliseconds: Int32,
+              _ body: (UnsafeMutablePointer<rd_kafka_message_t>) -> Void) -> Int {
+        guard limit > 0, let first = rd_kafka_consumer_poll(handle.pointer, waitingMilliseconds) else { return 0 }
+        body(first)
+        rd_kafka_message_destroy(first)
+        guard let queue, limit > 1 else { return 1 }
+        let count = rd_kafka_consume_batch_queue(queue, 0, messages, min(limit - 1, capacity))
+        var handed = 1
+        for index in 0..<max(count, 0) {
             guard let message = messages[index] else { continue }
             body(message)
             rd_kafka_message_destroy(message)
+            handed += 1
         }
+        return handed
     }
 
     func release() {

@@ -52,9 +52,11 @@ final class Progress: Sendable {
         self.label = label
     }
 
-    func advance() {
+    /// Counts one more and returns the count.
+    @discardableResult
+    func advance() -> Int {
         let snapshot = done.wrappingAdd(1, ordering: .relaxed).newValue
-        guard snapshot & 1023 == 0 else { return }
+        guard snapshot & 1023 == 0 else { return snapshot }
         let now = ContinuousClock.now
         let draw = lastDraw.withLock { last in
             guard last.map({ last in now - last > .milliseconds(250) }) ?? true else { return false }
@@ -62,6 +64,7 @@ final class Progress: Sendable {
             return true
         }
         if draw { FileHandle.standardError.write(Data("\r\(label) \(snapshot)/\(total)".utf8)) }
+        return snapshot
     }
 
     func finish() {
@@ -93,7 +96,7 @@ final class Deliveries: Sendable {
     let progress: Progress
     private let expected: Int
     private let allDelivered = DispatchSemaphore(value: 0)
-    private let state = Mutex<(delivered: Int, failure: KafkaError?)>((0, nil))
+    private let firstFailure = Mutex<KafkaError?>(nil)
 
     init(expected: Int) {
         self.expected = expected
@@ -103,20 +106,18 @@ final class Deliveries: Sendable {
 
     /// One report; `latency` is nil for messages the bench did not time.
     func record(_ result: Result<DeliveryReport, KafkaError>, latency: Duration?) {
-        if case .success = result, let latency { latencies.record(latency) }
-        progress.advance()
-        let finished = state.withLock { state in
-            if case let .failure(error) = result, state.failure == nil { state.failure = error }
-            state.delivered += 1
-            return state.delivered == expected
+        switch result {
+        case .success: if let latency { latencies.record(latency) }
+        case let .failure(error): firstFailure.withLock { $0 = $0 ?? error }
         }
-        if finished { allDelivered.signal() }
+        // The progress count is the delivered count.
+        if progress.advance() == expected { allDelivered.signal() }
     }
 
     /// Blocks until every message has its report; throws the first failure.
     func waitForAll() throws(KafkaError) {
         allDelivered.wait()
-        if let failure = state.withLock({ $0.failure }) { throw failure }
+        if let failure = firstFailure.withLock({ $0 }) { throw failure }
     }
 }
 

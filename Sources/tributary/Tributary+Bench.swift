@@ -40,10 +40,10 @@ extension Tributary {
                 let message = KafkaProducerMessage(topic: topic, value: [UInt8](repeating: 0x61, count: size))
                 let deliveries = Deliveries(expected: count)
                 let unsampled = KafkaDeliveryHandler { deliveries.record($0, latency: nil) }
-                // Paced runs time every message; flat-out runs time one in 16 (62,500 samples
-                // per million), which spares the clock reads and a closure per message.
                 // Options are property wrappers: read once, not once per message.
                 let count = count, rate = rate
+                // Paced runs time every message; flat-out runs time one in 16 (62,500 samples
+                // per million), which spares the clock reads and a closure per message.
                 let sampleEvery = rate > 0 ? 1 : 16
                 let clock = ContinuousClock()
                 let started = clock.now

@@ -74,6 +74,7 @@ class RawClient:
     def __init__(self, bootstrap, timeout=10):
         host, port = bootstrap.rsplit(":", 1)
         self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        self._buffer = bytearray()
 
     def send(self, data):
         self.sock.sendall(data)
@@ -95,8 +96,8 @@ class RawClient:
     def _exactly(self, count):
         # Into one reused buffer: appending chunks would copy a large frame over and over,
         # and a fresh buffer per frame costs a zero-fill and page faults.
-        if len(getattr(self, "_buffer", b"")) < count:
-            self._buffer = bytearray(max(count, 2 * len(getattr(self, "_buffer", b""))))
+        if len(self._buffer) < count:
+            self._buffer = bytearray(max(count, 2 * len(self._buffer)))
         view = memoryview(self._buffer)[:count]
         done = 0
         while done < count:

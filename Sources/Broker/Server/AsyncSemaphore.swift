@@ -50,11 +50,13 @@ final class AsyncSemaphore: Sendable {
     @discardableResult
     func acquire(_ count: Int = 1) async throws -> Int {
         let count = min(max(count, 1), capacity)
-        if state.withLock({ $0.take(count) }) { return count }
-        let id = state.withLock { state in
+        // Fast path, or else a waiter id, under one lock.
+        let id: UInt64? = state.withLock { state in
+            if state.take(count) { return nil }
             defer { state.nextWaiterId += 1 }
             return state.nextWaiterId
         }
+        guard let id else { return count }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 // Checked under the lock, so a cancellation either sees the waiter queued or
