@@ -17,6 +17,36 @@ import Testing
         #expect(whole == split)
     }
 
+    /// The fast path cuts long inputs into three lanes of 2048 or 256 bytes and joins them;
+    /// every length around those cuts, from every alignment, must match a plain byte-at-a-time CRC.
+    @Test func crc32cMatchesAByteAtATimeReferenceAcrossLaneBoundaries() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lengths = [0, 1, 7, 8, 9, 255, 256, 767, 768, 769, 775, 1536, 6143, 6144, 6145, 6144 + 768,
+                       6144 + 767, 12_288 + 768 + 13, 19_992]
+        bytes.withUnsafeBytes { raw in
+            for offset in 0..<8 {
+                for length in lengths {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])
+                    #expect(CRC32C.checksum(slice) == referenceCRC32C(slice), "offset \(offset), length \(length)")
+                }
+            }
+            let whole = UnsafeRawBufferPointer(rebasing: raw[0..<19_000])
+            let continued = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[7000..<19_000]),
+                                            continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<7000])))
+            #expect(continued == referenceCRC32C(whole))
+        }
+    }
+
+    private func referenceCRC32C(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+        }
+        return ~crc
+    }
+
     @Test func builtBatchValidatesAndDecodes() throws {
         var builder = RecordBatchBuilder(firstTimestamp: 1_700_000_000_000)
         builder.append(key: Array("k1".utf8), value: Array("v1".utf8), headers: [.init(key: "h", value: [1, 2])])
