@@ -12,6 +12,13 @@ public struct AppendResult: Sendable, Equatable {
     public var isDuplicate: Bool
 }
 
+/// Record batches that passed `PartitionLog.validate`: where each one lies in the bytes
+/// that were checked, and its header. Append them with those same bytes.
+public struct ValidatedBatches: Sendable {
+    let batches: [(header: RecordBatchHeader, range: Range<Int>)]
+    let byteCount: Int
+}
+
 extension PartitionLog {
     /// Appends the record batches in `bytes` (whole RecordBatch v2 batches back to back, as
     /// a producer sends them). Validates magic, length, CRC-32C and `lastOffsetDelta`,
@@ -19,8 +26,14 @@ extension PartitionLog {
     /// each batch's base offset. The data is in the page cache on return; call
     /// `sync(upTo:)` with `lastOffset + 1` when it must be durable.
     public func append(_ bytes: UnsafeRawBufferPointer) throws(LogStoreError) -> AppendResult {
+        try append(bytes, validated: validate(bytes))
+    }
+
+    /// The checks of `append` that need no lock: framing, CRC-32C (the costly part) and the
+    /// size limit. A caller that must append several record sets in a given order validates
+    /// them first, concurrently, and then appends them one after another.
+    public func validate(_ bytes: UnsafeRawBufferPointer) throws(LogStoreError) -> ValidatedBatches {
         let maximumSize = state.withLock { $0.config.maxMessageBytes }
-        // CRC checks are the costly part of an append: done before taking the lock.
         let batches: [(header: RecordBatchHeader, range: Range<Int>)]
         do {
             batches = try RecordBatchHeader.validatedBatches(bytes, requireDenseOffsets: true)
@@ -31,10 +44,16 @@ extension PartitionLog {
         for batch in batches where batch.header.totalSize > maximumSize {
             throw .messageTooLarge(size: batch.header.totalSize, limit: maximumSize)
         }
+        return ValidatedBatches(batches: batches, byteCount: bytes.count)
+    }
+
+    /// Appends record batches that `validate` accepted; `bytes` must be the bytes it checked.
+    public func append(_ bytes: UnsafeRawBufferPointer, validated: ValidatedBatches) throws(LogStoreError) -> AppendResult {
+        precondition(bytes.count == validated.byteCount, "append(_:validated:) with other bytes than were validated")
         let now = clock()
         return try state.withLock { (state) throws(LogStoreError) -> AppendResult in
             guard !state.closed else { throw LogStoreError.closed }
-            return try appendLocked(bytes, batches: batches, now: now, state: &state)
+            return try appendLocked(bytes, batches: validated.batches, now: now, state: &state)
         }
     }
 
