@@ -141,3 +141,24 @@ def test_limit_flags_reject_nonsense(broker_factory, flag, value):
     broker = broker_factory([flag, value])
     with pytest.raises(RuntimeError, match="must be a positive integer"):
         broker.start()
+
+
+def test_pipelined_produce_requests_append_in_request_order(broker):
+    # Kafka appends a connection's requests in the order they were sent; librdkafka keeps
+    # several produce requests in flight and relies on it. Large and tiny batches alternate,
+    # so a tiny one would overtake the large one before it if appends raced.
+    client = RawClient(broker.bootstrap)
+    large = record_batch([b"x" * 4096] * 128)
+    tiny = record_batch([b"y"])
+    requests = 120
+    client.send(b"".join(
+        produce_v3("raw-order", 0, large if i % 2 == 0 else tiny, acks=1, correlation_id=i)
+        for i in range(requests)))
+    offsets = []
+    for i in range(requests):
+        correlation_id, results = parse_produce_v3(client.receive_frame())
+        assert correlation_id == i and results[0][2] == 0
+        offsets.append(results[0][3])
+    client.close()
+    expected = [sum(128 if j % 2 == 0 else 1 for j in range(i)) for i in range(requests)]
+    assert offsets == expected

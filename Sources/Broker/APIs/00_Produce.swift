@@ -3,8 +3,9 @@ import LogStore
 import NIOCore
 
 extension KafkaBroker {
-    /// Produce: appends each partition's batches; acks=0 gets no answer, acks=-1 waits for
-    /// the group-committed fsync under `--flush acks`.
+    /// Produce: appends each partition's batches, in the order the connection's requests
+    /// arrived; acks=0 gets no answer, acks=-1 waits for the group-committed fsync under
+    /// `--flush acks`.
     func handleProduce(_ incoming: IncomingRequest) async throws(KafkaProtocolError) -> RequestOutcome {
         var incoming = incoming
         let request = try incoming.decode(ProduceRequest.self)
@@ -13,19 +14,32 @@ extension KafkaBroker {
             // Transactions are not supported: refuse rather than pretend.
             return respond(incoming, produceResponse(request, errorCode: ErrorCode.transactionalIdAuthorizationFailed.rawValue))
         }
+        // Checked before this request's turn, appended in it, waited on after it: requests
+        // behind this one append while it waits for its fsync.
+        var produces = request.topics.map { topic in
+            topic.partitions.map { partition -> PartitionProduce in
+                guard case let .bytes(records) = partition.records else {
+                    return .done(PartitionProduceResult(errorCode: ErrorCode.corruptMessage.rawValue))
+                }
+                return validateProduce(topic: topic.name, partition: partition.index, records: records, acks: request.acks)
+            }
+        }
+        await incoming.connection.appendTurn?.wait()
+        for (t, topic) in request.topics.enumerated() {
+            for (p, partition) in topic.partitions.enumerated() {
+                produces[t][p] = append(produces[t][p], topic: topic.name, partition: partition.index, acks: request.acks)
+            }
+        }
+        incoming.connection.appendTurn?.finish()
         let results = await withTaskGroup(of: (Int, Int, PartitionProduceResult).self) { group in
+            var results = produces.map { $0.map(\.result) }
             for (t, topic) in request.topics.enumerated() {
                 for (p, partition) in topic.partitions.enumerated() {
-                    let records: ByteBuffer? = if case let .bytes(bytes) = partition.records { bytes } else { nil }
-                    group.addTask {
-                        guard let records else {
-                            return (t, p, PartitionProduceResult(errorCode: ErrorCode.corruptMessage.rawValue))
-                        }
-                        return (t, p, await self.produce(topic: topic.name, partition: partition.index, records: records, acks: request.acks))
-                    }
+                    guard case .appended(_, awaiting: _?) = produces[t][p] else { continue }
+                    let produce = produces[t][p]
+                    group.addTask { (t, p, await self.awaitDurable(produce, topic: topic.name, partition: partition.index)) }
                 }
             }
-            var results: [[PartitionProduceResult]] = request.topics.map { Array(repeating: PartitionProduceResult(errorCode: 0), count: $0.partitions.count) }
             for await (t, p, result) in group { results[t][p] = result }
             return results
         }

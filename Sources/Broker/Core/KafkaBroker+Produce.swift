@@ -1,3 +1,4 @@
+import KafkaProtocol
 import LogStore
 import NIOCore
 
@@ -9,31 +10,71 @@ struct PartitionProduceResult: Sendable {
     var errorMessage: String?
 }
 
+/// One partition's record set on its way into the log: checked first (concurrently with the
+/// connection's other requests), then appended in the connection's turn, then, for some
+/// `acks`, waited on until it is durable.
+enum PartitionProduce: Sendable {
+    /// Passed the checks; append `records` to `log`.
+    case validated(log: PartitionLog, records: ByteBuffer, batches: ValidatedBatches)
+    /// Appended; durable once `log` has synced up to `end`, if that is still awaited.
+    case appended(PartitionProduceResult, awaiting: (log: PartitionLog, end: Int64)?)
+    /// Failed; this is the answer.
+    case done(PartitionProduceResult)
+
+    var result: PartitionProduceResult {
+        switch self {
+        case .validated: PartitionProduceResult(errorCode: ErrorCode.unknownServerError.rawValue)
+        case let .appended(result, _), let .done(result): result
+        }
+    }
+}
+
 extension KafkaBroker {
-    /// Appends one partition's record set and, when the flush policy says so for these
-    /// `acks`, waits until it is on disk (sharing the fsync with concurrent producers).
-    func produce(topic: String, partition: Int32, records: ByteBuffer, acks: Int16) async -> PartitionProduceResult {
-        guard acks == 0 || acks == 1 || acks == -1 else { return PartitionProduceResult(errorCode: 21) }  // INVALID_REQUIRED_ACKS
-        let result: AppendResult
-        let log: PartitionLog
+    /// The checks that need no turn: `acks`, the partition (created on first use) and the
+    /// batches' framing and CRCs.
+    func validateProduce(topic: String, partition: Int32, records: ByteBuffer, acks: Int16) -> PartitionProduce {
+        guard acks == 0 || acks == 1 || acks == -1 else {
+            return .done(PartitionProduceResult(errorCode: ErrorCode.invalidRequiredAcks.rawValue))
+        }
         do throws(LogStoreError) {
-            log = try partitionLog(topic, partition, create: true)
-            result = try records.withUnsafeReadableBytes { raw in
-                Result { () throws(LogStoreError) in try log.append(raw) }
+            let log = try partitionLog(topic, partition, create: true)
+            let batches = try records.withUnsafeReadableBytes { raw in
+                Result { () throws(LogStoreError) in try log.validate(raw) }
+            }.get()
+            return .validated(log: log, records: records, batches: batches)
+        } catch {
+            return .done(PartitionProduceResult(errorCode: error.kafkaErrorCode, errorMessage: error.description))
+        }
+    }
+
+    /// Appends a validated record set. Call in the connection's append turn.
+    func append(_ produce: PartitionProduce, topic: String, partition: Int32, acks: Int16) -> PartitionProduce {
+        guard case let .validated(log, records, batches) = produce else { return produce }
+        let appended: AppendResult
+        do throws(LogStoreError) {
+            appended = try records.withUnsafeReadableBytes { raw in
+                Result { () throws(LogStoreError) in try log.append(raw, validated: batches) }
             }.get()
         } catch {
-            return PartitionProduceResult(errorCode: error.kafkaErrorCode, errorMessage: error.description)
+            return .done(PartitionProduceResult(errorCode: error.kafkaErrorCode, errorMessage: error.description))
         }
         metrics.bytesIn.increment(by: Int64(records.readableBytes))
-        if !result.isDuplicate { notifier.appended(to: TopicPartition(topic, partition)) }
-        if configuration.flush.requiresSync(acks: acks) {
-            do {
-                try await log.sync(upTo: result.lastOffset + 1)
-            } catch {
-                logger.error("fsync failed for \(topic)-\(partition): \(error)")
-                return PartitionProduceResult(errorCode: -1, errorMessage: "\(error)")
-            }
+        if !appended.isDuplicate { notifier.appended(to: TopicPartition(topic, partition)) }
+        let result = PartitionProduceResult(errorCode: 0, baseOffset: appended.baseOffset, logStartOffset: appended.logStartOffset)
+        let mustSync = configuration.flush.requiresSync(acks: acks)
+        return .appended(result, awaiting: mustSync ? (log, appended.lastOffset + 1) : nil)
+    }
+
+    /// Waits, when the flush policy says so for these `acks`, until an appended record set
+    /// is on disk (sharing the fsync with concurrent producers).
+    func awaitDurable(_ produce: PartitionProduce, topic: String, partition: Int32) async -> PartitionProduceResult {
+        guard case let .appended(result, awaiting?) = produce else { return produce.result }
+        do {
+            try await awaiting.log.sync(upTo: awaiting.end)
+        } catch {
+            logger.error("fsync failed for \(topic)-\(partition): \(error)")
+            return PartitionProduceResult(errorCode: ErrorCode.unknownServerError.rawValue, errorMessage: "\(error)")
         }
-        return PartitionProduceResult(errorCode: 0, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset)
+        return result
     }
 }

@@ -6,6 +6,8 @@ public struct ConnectionContext: Sendable {
     public var id: UInt64
     /// The client's address, for logs.
     public var remoteAddress: String
+    /// A produce request's place in the connection's order of appends; nil for other requests.
+    public var appendTurn: AppendTurn?
 }
 
 /// Handles one request frame (everything after the size prefix) and says what to answer.

@@ -2,8 +2,8 @@ import Logging
 import NIOCore
 
 /// Serves one client connection: requests are handled concurrently (a slow fetch does not
-/// hold up a produce behind it) but answered strictly in request order, as Kafka clients
-/// require; at most `maximumInFlight` requests, holding at most `maximumInFlightBytes` of
+/// hold up a produce behind it) but answered strictly in request order, and produce requests
+/// append in request order (`AppendOrder`), as Kafka clients require; at most `maximumInFlight` requests, holding at most `maximumInFlightBytes` of
 /// request frames, are pending at once. Past either limit the connection is not read, so
 /// TCP pushes back on the client.
 struct KafkaConnection {
@@ -19,6 +19,7 @@ struct KafkaConnection {
             try await channel.executeThenClose { inbound, outbound in
                 let permits = AsyncSemaphore(permits: maximumInFlight)
                 let bytes = AsyncSemaphore(permits: maximumInFlightBytes)
+                let appendOrder = AppendOrder()
                 let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -47,8 +48,13 @@ struct KafkaConnection {
                                 // cancelled this reader while it waited for room.
                                 try await permits.acquire()
                                 let held = try await bytes.acquire(frame.readableBytes)
-                                let handler = handler, context = context
-                                queueContinuation.yield((Task { await handler.handle(frame: frame, connection: context) }, held))
+                                var context = context
+                                context.appendTurn = Self.isProduce(frame) ? appendOrder.nextTurn() : nil
+                                let handler = handler, request = context
+                                queueContinuation.yield((Task {
+                                    defer { request.appendTurn?.finish() }
+                                    return await handler.handle(frame: frame, connection: request)
+                                }, held))
                             }
                         } catch {
                             logger.debug("connection read ended: \(error)", metadata: ["client": "\(context.remoteAddress)"])
@@ -72,4 +78,9 @@ struct KafkaConnection {
     }
 
     private struct ConnectionClosed: Error {}
+
+    /// A frame starts with its API key; Produce is 0.
+    private static func isProduce(_ frame: ByteBuffer) -> Bool {
+        frame.getInteger(at: frame.readerIndex, as: Int16.self) == 0
+    }
 }
