@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from kafka_wire import RawClient, parse_produce_v3, produce_v3, record_batch, request
+from kafka_wire import RawClient, parse_produce_v3, produce_v3, record_batch, request, string
 
 
 def api_versions_works(broker):
@@ -162,3 +162,34 @@ def test_pipelined_produce_requests_append_in_request_order(broker):
     client.close()
     expected = [sum(128 if j % 2 == 0 else 1 for j in range(i)) for i in range(requests)]
     assert offsets == expected
+
+
+def offset_commit_v2(group, topic, partition, offset, correlation_id):
+    body = string(group) + struct.pack(">i", -1) + string("") + struct.pack(">q", -1)
+    body += struct.pack(">i", 1) + string(topic) + struct.pack(">i", 1) + struct.pack(">iq", partition, offset) + string(None)
+    return request(8, 2, correlation_id, body)
+
+
+def committed_offset_v1(client, group, topic, partition):
+    client.send(request(9, 1, 9999, string(group) + struct.pack(">i", 1) + string(topic) + struct.pack(">ii", 1, partition)))
+    frame = client.receive_frame()
+    at = 8 + 2 + len(topic) + 4  # correlation id, topic count, topic name, partition count
+    _partition, offset = struct.unpack_from(">iq", frame, at)
+    return offset
+
+
+def test_pipelined_offset_commits_apply_in_request_order(broker):
+    # A consumer's asynchronous commits share one connection; the last one sent must be the
+    # one that stays, as with Kafka, which handles a connection's requests in order.
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-commits", 0, record_batch([b"x"]), acks=1))
+    assert parse_produce_v3(client.receive_frame())[1][0][2] == 0
+    for round in range(20):
+        group = f"raw-commit-order-{round}"
+        commits = 200
+        client.send(b"".join(offset_commit_v2(group, "raw-commits", 0, offset, offset) for offset in range(1, commits + 1)))
+        for offset in range(1, commits + 1):
+            frame = client.receive_frame()
+            assert struct.unpack_from(">i", frame, 0)[0] == offset
+        assert committed_offset_v1(client, group, "raw-commits", 0) == commits
+    client.close()

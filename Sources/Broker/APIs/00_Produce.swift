@@ -24,13 +24,13 @@ extension KafkaBroker {
                 return validateProduce(topic: topic.name, partition: partition.index, records: records, acks: request.acks)
             }
         }
-        await incoming.connection.appendTurn?.wait()
+        await incoming.connection.writeTurn?.wait()
         for (t, topic) in request.topics.enumerated() {
             for (p, partition) in topic.partitions.enumerated() {
                 produces[t][p] = append(produces[t][p], topic: topic.name, partition: partition.index, acks: request.acks)
             }
         }
-        incoming.connection.appendTurn?.finish()
+        incoming.connection.writeTurn?.finish()
         let results = await withTaskGroup(of: (Int, Int, PartitionProduceResult).self) { group in
             var results = produces.map { $0.map(\.result) }
             for (t, topic) in request.topics.enumerated() {

@@ -2,11 +2,13 @@ import KafkaProtocol
 import LogStore
 
 extension KafkaBroker {
-    /// OffsetCommit: answered only once the offsets are fsync'd, so a commit the client saw
-    /// succeed survives `kill -9`.
+    /// OffsetCommit: applied in the order the connection's commits arrived, and answered only
+    /// once the offsets are fsync'd, so a commit the client saw succeed survives `kill -9`.
     func handleOffsetCommit(_ incoming: IncomingRequest) async throws(KafkaProtocolError) -> RequestOutcome {
         var incoming = incoming
         let request = try incoming.decode(OffsetCommitRequest.self)
+        await incoming.connection.writeTurn?.wait()
+        defer { incoming.connection.writeTurn?.finish() }
         let groupError = await coordinator.validateCommit(groupId: request.groupId, generationId: request.generationId,
                                                           memberId: request.memberId)
         var codes: [[Int16]] = request.topics.map { Array(repeating: groupError, count: $0.partitions.count) }

@@ -47,7 +47,7 @@ extension KafkaBroker {
         }
     }
 
-    /// Appends a validated record set. Call in the connection's append turn.
+    /// Appends a validated record set. Call in the request's write turn.
     func append(_ produce: PartitionProduce, topic: String, partition: Int32, acks: Int16) -> PartitionProduce {
         guard case let .validated(log, records, batches) = produce else { return produce }
         let appended: AppendResult

@@ -6,8 +6,9 @@ public struct ConnectionContext: Sendable {
     public var id: UInt64
     /// The client's address, for logs.
     public var remoteAddress: String
-    /// A produce request's place in the connection's order of appends; nil for other requests.
-    public var appendTurn: AppendTurn?
+    /// A Produce or OffsetCommit request's place in the connection's order of writes; nil for
+    /// other requests.
+    public var writeTurn: WriteTurn?
 }
 
 /// Handles one request frame (everything after the size prefix) and says what to answer.

@@ -2,9 +2,10 @@ import Logging
 import NIOCore
 
 /// Serves one client connection: requests are handled concurrently (a slow fetch does not
-/// hold up a produce behind it) but answered strictly in request order, and produce requests
-/// append in request order (`AppendOrder`), as Kafka clients require; at most `maximumInFlight` requests, holding at most `maximumInFlightBytes` of
-/// request frames, are pending at once. Past either limit the connection is not read, so
+/// hold up a produce behind it) but answered strictly in request order, and produce and
+/// commit requests write in request order (`WriteOrder`), as Kafka clients require. At most
+/// `maximumInFlight` requests, holding at most `maximumInFlightBytes` of request frames,
+/// are pending at once. Past either limit the connection is not read, so
 /// TCP pushes back on the client.
 struct KafkaConnection {
     let channel: NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>
@@ -19,7 +20,7 @@ struct KafkaConnection {
             try await channel.executeThenClose { inbound, outbound in
                 let permits = AsyncSemaphore(permits: maximumInFlight)
                 let bytes = AsyncSemaphore(permits: maximumInFlightBytes)
-                let appendOrder = AppendOrder()
+                let writeOrder = WriteOrder()
                 let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -49,10 +50,10 @@ struct KafkaConnection {
                                 try await permits.acquire()
                                 let held = try await bytes.acquire(frame.readableBytes)
                                 var context = context
-                                context.appendTurn = Self.isProduce(frame) ? appendOrder.nextTurn() : nil
+                                context.writeTurn = Self.writes(frame) ? writeOrder.nextTurn() : nil
                                 let handler = handler, request = context
                                 queueContinuation.yield((Task {
-                                    defer { request.appendTurn?.finish() }
+                                    defer { request.writeTurn?.finish() }
                                     return await handler.handle(frame: frame, connection: request)
                                 }, held))
                             }
@@ -79,8 +80,10 @@ struct KafkaConnection {
 
     private struct ConnectionClosed: Error {}
 
-    /// A frame starts with its API key; Produce is 0.
-    private static func isProduce(_ frame: ByteBuffer) -> Bool {
-        frame.getInteger(at: frame.readerIndex, as: Int16.self) == 0
+    /// Whether the frame is a Produce (API key 0) or OffsetCommit (8) request; a frame
+    /// starts with its API key.
+    private static func writes(_ frame: ByteBuffer) -> Bool {
+        let apiKey = frame.getInteger(at: frame.readerIndex, as: Int16.self)
+        return apiKey == 0 || apiKey == 8
     }
 }

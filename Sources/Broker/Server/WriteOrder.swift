@@ -1,16 +1,17 @@
 import Synchronization
 
-/// Keeps the appends of one connection's produce requests in the order the requests
-/// arrived, while everything else about them (decoding, CRC checks, waiting for the fsync)
-/// runs concurrently. Kafka appends a connection's requests in order, and clients rely on
-/// it: librdkafka keeps several produce requests to a partition in flight, and an idempotent
-/// producer's sequence numbers are only valid in that order.
+/// Keeps the writes of one connection's requests (Produce appends, OffsetCommit) in the
+/// order the requests arrived, while everything else about them (decoding, CRC checks,
+/// waiting for the fsync of an append) runs concurrently. Kafka handles a connection's
+/// requests in order, and clients rely on it: librdkafka keeps several produce requests to a
+/// partition in flight, an idempotent producer's sequence numbers are only valid in that
+/// order, and a consumer's asynchronous commits must not land older-last.
 ///
-/// The reader takes a turn for each produce request as it arrives; the request waits for its
-/// turn before appending and finishes it right after. A turn can be finished more than once
+/// The reader takes a turn for each such request as it arrives; the request waits for its
+/// turn before writing and finishes it right after. A turn can be finished more than once
 /// and before its wait (a request that fails early), so the connection finishes every turn
 /// when its request ends, whatever happened, and no later request waits for ever.
-final class AppendOrder: Sendable {
+final class WriteOrder: Sendable {
     private struct State {
         var issued: UInt64 = 0
         /// Every turn below this one is finished.
@@ -23,12 +24,12 @@ final class AppendOrder: Sendable {
     private let state = Mutex(State())
 
     /// The next turn, in arrival order. Called by the connection's reader only.
-    func nextTurn() -> AppendTurn {
+    func nextTurn() -> WriteTurn {
         let number = state.withLock { state in
             defer { state.issued += 1 }
             return state.issued
         }
-        return AppendTurn(order: self, number: number)
+        return WriteTurn(order: self, number: number)
     }
 
     fileprivate func wait(for number: UInt64) async {
@@ -57,14 +58,14 @@ final class AppendOrder: Sendable {
     }
 }
 
-/// One request's place in its connection's `AppendOrder`.
-public struct AppendTurn: Sendable {
-    fileprivate let order: AppendOrder
+/// One request's place in its connection's `WriteOrder`.
+public struct WriteTurn: Sendable {
+    fileprivate let order: WriteOrder
     fileprivate let number: UInt64
 
-    /// Returns once every produce request that arrived earlier on the connection has appended.
+    /// Returns once every writing request that arrived earlier on the connection has written.
     public func wait() async { await order.wait(for: number) }
 
-    /// Lets the next produce request append. Idempotent.
+    /// Lets the next writing request write. Idempotent.
     public func finish() { order.finish(number) }
 }

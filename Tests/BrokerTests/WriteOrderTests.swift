@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 @testable import Broker
 
-@Suite struct AppendOrderTests {
+@Suite struct WriteOrderTests {
     /// Records the order in which turns got through `wait()`.
     final class Entries: Sendable {
         let numbers = Mutex<[Int]>([])
@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func laterTurnsWaitForEarlierOnesWhateverOrderTheyStartIn() async throws {
-        let order = AppendOrder()
+        let order = WriteOrder()
         let turns = (0..<4).map { _ in order.nextTurn() }
         let entries = Entries()
         let waiting = (1..<4).reversed().map { number in
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aTurnFinishedWithoutWaitingDoesNotHoldUpTheNext() async {
-        let order = AppendOrder()
+        let order = WriteOrder()
         let failedEarly = order.nextTurn()
         let next = order.nextTurn()
         failedEarly.finish()
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aTurnFinishedAheadCountsOnceTheTurnsBeforeItFinish() async throws {
-        let order = AppendOrder()
+        let order = WriteOrder()
         let first = order.nextTurn(), second = order.nextTurn(), third = order.nextTurn()
         second.finish()
         let entered = Entries()
