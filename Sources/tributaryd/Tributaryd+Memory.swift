@@ -14,7 +14,7 @@ extension Tributaryd {
     /// mapping, and gives the heap's free top back to the kernel; a broker that receives a
     /// ~1 MB frame per produce request then page-faults and zero-fills memory for every one.
     /// With fixed thresholds those pages stay mapped and are reused: about a fifth less broker
-    /// CPU on 1 KiB produce (docs/benchmarks.md) for ~10 MB more RSS under load. What stays
+    /// CPU on 1 KiB produce (docs/benchmarks.md), for more RSS after a burst. What stays
     /// resident is bounded by the per-connection in-flight byte limit and the trim threshold.
     /// Settings given through glibc's own environment variables are left alone.
     static func keepRequestBuffersMapped() {
@@ -23,7 +23,7 @@ extension Tributaryd {
         let tuned = settings.contains { getenv($0) != nil }
         guard !tuned else { return }
         _ = mallopt(mallocMmapThreshold, 32 << 20)
-        _ = mallopt(mallocTrimThreshold, 64 << 20)
+        _ = mallopt(mallocTrimThreshold, 32 << 20)
         #endif
     }
 }
