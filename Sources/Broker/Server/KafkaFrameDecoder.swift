@@ -10,7 +10,8 @@ import NIOCore
 /// is still being handled, compacting copies the buffer into fresh storage, so a 1 MB
 /// produce request was copied several times and the broker page-faulted on new memory.
 /// Here a frame that a read holds whole is a slice of that read (no copy), and a larger
-/// frame is copied once into a buffer of exactly its size.
+/// frame is copied once into a buffer of exactly its size (without `rep movsb`: see
+/// `writeFrameBytes`).
 final class KafkaFrameDecoder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -60,14 +61,15 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
                     context.fireChannelRead(wrapInboundOut(frame))
                 } else {
                     var frame = context.channel.allocator.buffer(capacity: Int(size))
-                    frame.writeBuffer(&input)
+                    frame.writeFrameBytes(input)
+                    input.moveReaderIndex(to: input.writerIndex)
                     state = .body(frame: frame, total: Int(size))
                 }
             case .body(var frame, let total):
                 state = .failed  // drop the enum's reference so `frame` is unique and grows in place
                 let missing = total - frame.readableBytes
                 if let rest = input.readSlice(length: min(missing, input.readableBytes)) {
-                    frame.writeImmutableBuffer(rest)
+                    frame.writeFrameBytes(rest)
                 }
                 if frame.readableBytes == total {
                     state = .size(partial: nil)
