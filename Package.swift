@@ -30,7 +30,8 @@ let package = Package(
     targets: [
         // Hardware CRC-32C; Swift cannot reach the crc32 instructions directly.
         .target(name: "CCRC32C"),
-        // A memcpy without `rep movsb`, which is slow on AMD Zen at some alignments.
+        // A memcpy without `rep movsb`, which is slow on AMD Zen at some alignments (used
+        // by the broker's frame assembly and LogStore's writes).
         .target(name: "CByteCopy"),
         .target(
             name: "KafkaProtocol",
@@ -39,6 +40,7 @@ let package = Package(
         .target(
             name: "LogStore",
             dependencies: [
+                "CByteCopy",
                 "KafkaProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ]

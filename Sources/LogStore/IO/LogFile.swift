@@ -83,12 +83,12 @@ public final class LogFile: @unchecked Sendable {
     }
 
     /// Writes the pieces back to back starting at `offset`, in as few system calls as the
-    /// kernel allows. The pieces are borrowed, never copied.
+    /// kernel allows. The pieces are borrowed, not copied, except where the kernel's own copy
+    /// would hit a slow path (see `kernelCopyIsSlow`).
     public func write(pieces: [UnsafeRawBufferPointer], at offset: Int64) throws(LogStoreError) {
-        var vectors = pieces.compactMap { piece -> iovec? in
-            guard let base = piece.baseAddress, piece.count > 0 else { return nil }
-            return iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: piece.count)
-        }
+        var staged: [UnsafeMutableRawPointer] = []
+        defer { for buffer in staged { buffer.deallocate() } }
+        var vectors = vectors(for: pieces, at: offset, staged: &staged)
         var position = offset
         var first = 0
         while first < vectors.count {
