@@ -193,3 +193,50 @@ def test_pipelined_offset_commits_apply_in_request_order(broker):
             assert struct.unpack_from(">i", frame, 0)[0] == offset
         assert committed_offset_v1(client, group, "raw-commits", 0) == commits
     client.close()
+
+
+def join_group_v0(group, correlation_id):
+    body = string(group) + struct.pack(">i", 10_000) + string("") + string("consumer")
+    body += struct.pack(">i", 1) + string("range") + struct.pack(">i", 0)
+    return request(11, 0, correlation_id, body)
+
+
+def read_string(frame, at):
+    (length,) = struct.unpack_from(">h", frame, at)
+    return frame[at + 2:at + 2 + length].decode(), at + 2 + length
+
+
+def offset_commit_as_member_v2(group, generation, member, topic, partition, offset, correlation_id):
+    body = string(group) + struct.pack(">i", generation) + string(member) + struct.pack(">q", -1)
+    body += struct.pack(">i", 1) + string(topic) + struct.pack(">i", 1) + struct.pack(">iq", partition, offset) + string(None)
+    return request(8, 2, correlation_id, body)
+
+
+def test_a_commit_pipelined_before_leave_group_is_kept(broker):
+    # A member that commits and leaves without waiting in between: Kafka handles the commit
+    # first, as the connection's requests come in order, and the member is still in the group.
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-leave", 0, record_batch([b"x"]), acks=1))
+    assert parse_produce_v3(client.receive_frame())[1][0][2] == 0
+    for round in range(30):
+        group = f"raw-commit-leave-{round}"
+        client.send(join_group_v0(group, 1))
+        frame = client.receive_frame()
+        error, generation = struct.unpack_from(">hi", frame, 4)
+        assert error == 0
+        _protocol, at = read_string(frame, 10)
+        _leader, at = read_string(frame, at)
+        member, _ = read_string(frame, at)
+        sync = string(group) + struct.pack(">i", generation) + string(member) + struct.pack(">i", 1) + string(member) + struct.pack(">i", 0)
+        client.send(request(14, 0, 2, sync))
+        assert struct.unpack_from(">h", client.receive_frame(), 4)[0] == 0
+        client.send(offset_commit_as_member_v2(group, generation, member, "raw-leave", 0, 1, 3)
+                    + request(13, 0, 4, string(group) + string(member)))
+        commit = client.receive_frame()
+        assert struct.unpack_from(">i", commit, 0)[0] == 3
+        commit_error = struct.unpack_from(">h", commit, 4 + 4 + 2 + len("raw-leave") + 4 + 4)[0]
+        assert commit_error == 0, f"round {round}: the commit was answered {commit_error} (the leave overtook it)"
+        leave = client.receive_frame()
+        assert struct.unpack_from(">ih", leave, 0) == (4, 0)
+        assert committed_offset_v1(client, group, "raw-leave", 0) == 1
+    client.close()

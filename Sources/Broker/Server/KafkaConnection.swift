@@ -80,10 +80,10 @@ struct KafkaConnection {
 
     private struct ConnectionClosed: Error {}
 
-    /// Whether the frame is a Produce (API key 0) or OffsetCommit (8) request; a frame
-    /// starts with its API key.
+    /// Whether the frame is a Produce (API key 0), OffsetCommit (8) or LeaveGroup (13)
+    /// request; a frame starts with its API key.
     private static func writes(_ frame: ByteBuffer) -> Bool {
         let apiKey = frame.getInteger(at: frame.readerIndex, as: Int16.self)
-        return apiKey == 0 || apiKey == 8
+        return apiKey == 0 || apiKey == 8 || apiKey == 13
     }
 }

@@ -1,11 +1,12 @@
 import Synchronization
 
-/// Keeps the writes of one connection's requests (Produce appends, OffsetCommit) in the
-/// order the requests arrived, while everything else about them (decoding, CRC checks,
-/// waiting for the fsync of an append) runs concurrently. Kafka handles a connection's
-/// requests in order, and clients rely on it: librdkafka keeps several produce requests to a
-/// partition in flight, an idempotent producer's sequence numbers are only valid in that
-/// order, and a consumer's asynchronous commits must not land older-last.
+/// Keeps the writes of one connection's requests (Produce appends, OffsetCommit,
+/// LeaveGroup) in the order the requests arrived, while everything else about them
+/// (decoding, CRC checks, waiting for the fsync of an append) runs concurrently. Kafka
+/// handles a connection's requests in order, and clients rely on it: librdkafka keeps
+/// several produce requests to a partition in flight, an idempotent producer's sequence
+/// numbers are only valid in that order, a consumer's asynchronous commits must not land
+/// older-last, and a commit sent just before a LeaveGroup must find the member still there.
 ///
 /// The reader takes a turn for each such request as it arrives; the request waits for its
 /// turn before writing and finishes it right after. A turn can be finished more than once
