@@ -164,10 +164,18 @@ def test_pipelined_produce_requests_append_in_request_order(broker):
     assert offsets == expected
 
 
-def offset_commit_v2(group, topic, partition, offset, correlation_id):
-    body = string(group) + struct.pack(">i", -1) + string("") + struct.pack(">q", -1)
+def offset_commit_v2(group, topic, partition, offset, correlation_id, generation=-1, member=""):
+    body = string(group) + struct.pack(">i", generation) + string(member) + struct.pack(">q", -1)
     body += struct.pack(">i", 1) + string(topic) + struct.pack(">i", 1) + struct.pack(">iq", partition, offset) + string(None)
     return request(8, 2, correlation_id, body)
+
+
+def client_with_topic(broker, topic):
+    """A raw connection, after producing one record so that `topic` exists."""
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3(topic, 0, record_batch([b"x"]), acks=1))
+    assert parse_produce_v3(client.receive_frame())[1][0][2] == 0
+    return client
 
 
 def committed_offset_v1(client, group, topic, partition):
@@ -181,9 +189,7 @@ def committed_offset_v1(client, group, topic, partition):
 def test_pipelined_offset_commits_apply_in_request_order(broker):
     # A consumer's asynchronous commits share one connection; the last one sent must be the
     # one that stays, as with Kafka, which handles a connection's requests in order.
-    client = RawClient(broker.bootstrap)
-    client.send(produce_v3("raw-commits", 0, record_batch([b"x"]), acks=1))
-    assert parse_produce_v3(client.receive_frame())[1][0][2] == 0
+    client = client_with_topic(broker, "raw-commits")
     for round in range(20):
         group = f"raw-commit-order-{round}"
         commits = 200
@@ -206,18 +212,10 @@ def read_string(frame, at):
     return frame[at + 2:at + 2 + length].decode(), at + 2 + length
 
 
-def offset_commit_as_member_v2(group, generation, member, topic, partition, offset, correlation_id):
-    body = string(group) + struct.pack(">i", generation) + string(member) + struct.pack(">q", -1)
-    body += struct.pack(">i", 1) + string(topic) + struct.pack(">i", 1) + struct.pack(">iq", partition, offset) + string(None)
-    return request(8, 2, correlation_id, body)
-
-
 def test_a_commit_pipelined_before_leave_group_is_kept(broker):
     # A member that commits and leaves without waiting in between: Kafka handles the commit
     # first, as the connection's requests come in order, and the member is still in the group.
-    client = RawClient(broker.bootstrap)
-    client.send(produce_v3("raw-leave", 0, record_batch([b"x"]), acks=1))
-    assert parse_produce_v3(client.receive_frame())[1][0][2] == 0
+    client = client_with_topic(broker, "raw-leave")
     for round in range(30):
         group = f"raw-commit-leave-{round}"
         client.send(join_group_v0(group, 1))
@@ -230,7 +228,7 @@ def test_a_commit_pipelined_before_leave_group_is_kept(broker):
         sync = string(group) + struct.pack(">i", generation) + string(member) + struct.pack(">i", 1) + string(member) + struct.pack(">i", 0)
         client.send(request(14, 0, 2, sync))
         assert struct.unpack_from(">h", client.receive_frame(), 4)[0] == 0
-        client.send(offset_commit_as_member_v2(group, generation, member, "raw-leave", 0, 1, 3)
+        client.send(offset_commit_v2(group, "raw-leave", 0, 1, 3, generation=generation, member=member)
                     + request(13, 0, 4, string(group) + string(member)))
         commit = client.receive_frame()
         assert struct.unpack_from(">i", commit, 0)[0] == 3
