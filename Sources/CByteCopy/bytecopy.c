@@ -1,5 +1,6 @@
-// A memcpy for the broker's one large user-space copy: assembling a request frame from the
-// socket reads it arrived in.
+// A memcpy for large copies on the produce path: the broker assembling a request frame from
+// the socket reads it arrived in, and LogStore staging a write the kernel would copy slowly
+// (LogFile+KernelCopy.swift).
 //
 // glibc (2.36 here) copies anything over ~2 KB with `rep movsb` on CPUs that advertise ERMS
 // or FSRM. On AMD Zen that instruction falls off a cliff when the destination lies a few

@@ -14,6 +14,12 @@ def string(value):
     return struct.pack(">h", len(data)) + data
 
 
+def read_string(frame, at):
+    """A length-prefixed string at `at`, and the offset after it."""
+    (length,) = struct.unpack_from(">h", frame, at)
+    return frame[at + 2:at + 2 + length].decode(), at + 2 + length
+
+
 def request(api_key, version, correlation_id, body, client_id="raw-test"):
     header = struct.pack(">hhi", api_key, version, correlation_id) + string(client_id)
     payload = header + body
@@ -57,10 +63,7 @@ def parse_produce_v3(frame):
     at = 8
     results = []
     for _ in range(topic_count):
-        (name_length,) = struct.unpack_from(">h", frame, at)
-        at += 2
-        name = frame[at:at + name_length].decode()
-        at += name_length
+        name, at = read_string(frame, at)
         (partition_count,) = struct.unpack_from(">i", frame, at)
         at += 4
         for _ in range(partition_count):

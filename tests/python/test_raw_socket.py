@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from kafka_wire import RawClient, parse_produce_v3, produce_v3, record_batch, request, string
+from kafka_wire import RawClient, parse_produce_v3, produce_v3, read_string, record_batch, request, string
 
 
 def api_versions_works(broker):
@@ -205,11 +205,6 @@ def join_group_v0(group, correlation_id):
     body = string(group) + struct.pack(">i", 10_000) + string("") + string("consumer")
     body += struct.pack(">i", 1) + string("range") + struct.pack(">i", 0)
     return request(11, 0, correlation_id, body)
-
-
-def read_string(frame, at):
-    (length,) = struct.unpack_from(">h", frame, at)
-    return frame[at + 2:at + 2 + length].decode(), at + 2 + length
 
 
 def test_a_commit_pipelined_before_leave_group_is_kept(broker):

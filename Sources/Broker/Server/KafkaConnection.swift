@@ -1,3 +1,4 @@
+import KafkaProtocol
 import Logging
 import NIOCore
 
@@ -80,10 +81,12 @@ struct KafkaConnection {
 
     private struct ConnectionClosed: Error {}
 
-    /// Whether the frame is a Produce (API key 0), OffsetCommit (8) or LeaveGroup (13)
-    /// request; a frame starts with its API key.
+    /// Whether the frame is a request that writes in a turn (see `WriteOrder`); a frame
+    /// starts with its API key.
     private static func writes(_ frame: ByteBuffer) -> Bool {
-        let apiKey = frame.getInteger(at: frame.readerIndex, as: Int16.self)
-        return apiKey == 0 || apiKey == 8 || apiKey == 13
+        switch frame.getInteger(at: frame.readerIndex, as: Int16.self).flatMap(ApiKey.init(rawValue:)) {
+        case .produce, .offsetCommit, .leaveGroup: true
+        default: false
+        }
     }
 }

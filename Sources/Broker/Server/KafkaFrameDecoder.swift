@@ -60,10 +60,8 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
                     state = .size(partial: nil)
                     context.fireChannelRead(wrapInboundOut(frame))
                 } else {
-                    var frame = context.channel.allocator.buffer(capacity: Int(size))
-                    frame.writeFrameBytes(input)
-                    input.moveReaderIndex(to: input.writerIndex)
-                    state = .body(frame: frame, total: Int(size))
+                    // The rest of this read goes in on the next turn of the loop.
+                    state = .body(frame: context.channel.allocator.buffer(capacity: Int(size)), total: Int(size))
                 }
             case .body(var frame, let total):
                 state = .failed  // drop the enum's reference so `frame` is unique and grows in place

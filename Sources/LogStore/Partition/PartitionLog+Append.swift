@@ -106,7 +106,8 @@ extension PartitionLog {
     }
 
     /// One positioned gather-write: for each batch, its new 8-byte base offset followed by
-    /// the producer's bytes from byte 8 on. Nothing is copied.
+    /// the producer's bytes from byte 8 on. Nothing is copied here (`LogFile` may stage a
+    /// piece the kernel would copy slowly).
     private func write(_ batches: [(header: RecordBatchHeader, range: Range<Int>)],
                        from bytes: UnsafeRawBufferPointer, to segment: LogSegment,
                        indexInterval: Int) throws(LogStoreError) {
