@@ -33,6 +33,8 @@ let package = Package(
         // A memcpy without `rep movsb`, which is slow on AMD Zen at some alignments (used
         // by the broker's frame assembly and LogStore's writes).
         .target(name: "CByteCopy"),
+        // fallocate(FALLOC_FL_KEEP_SIZE) for LogStore's active segments.
+        .target(name: "CFileSpace"),
         .target(
             name: "KafkaProtocol",
             dependencies: ["CCRC32C", .product(name: "NIOCore", package: "swift-nio")]
@@ -41,6 +43,7 @@ let package = Package(
             name: "LogStore",
             dependencies: [
                 "CByteCopy",
+                "CFileSpace",
                 "KafkaProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -95,6 +95,7 @@ extension PartitionLog {
         }
         let incoming = toWrite.reduce(0) { $0 + $1.header.totalSize }
         try rollIfNeeded(incomingBytes: incoming, lastOffset: nextOffset - 1, now: now, state: &state)
+        state.active.reserveSpace(for: incoming, limit: state.config.segmentBytes)
         try write(toWrite, from: bytes, to: state.active, indexInterval: state.config.indexIntervalBytes)
         state.producers = producers
         if !state.active.hasUnsyncedData {
@@ -153,6 +154,7 @@ extension PartitionLog {
     func roll(state: inout State, now: Int64) throws(LogStoreError) {
         let old = state.active
         let segment = try LogSegment(directory: directory, baseOffset: old.nextOffset, nowMs: now)
+        old.releaseReservedSpace()
         state.segments.append(segment)
         state.rolledSegments.append(old)
         if !old.hasUnsyncedData {

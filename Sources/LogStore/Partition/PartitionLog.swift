@@ -94,6 +94,7 @@ public final class PartitionLog: Sendable {
         if alreadyClosed { return }
         try flushNow(persistAllIndexes: true, snapshot: true)
         let waiters = state.withLock { state in
+            state.active.releaseReservedSpace()
             defer { state.waiters = [] }
             return state.waiters
         }

@@ -26,6 +26,10 @@ final class LogSegment: @unchecked Sendable {
     var bytesSinceIndexEntry = 0
     /// Written bytes not yet covered by an fsync.
     var hasUnsyncedData = false
+    /// Where the disk space this process reserved for the log file ends (see `reserveSpace`).
+    var reservedEnd: Int64
+    /// False once the file system refused a reservation: the segment stops asking.
+    var canReserve = true
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
@@ -41,6 +45,7 @@ final class LogSegment: @unchecked Sendable {
         self.baseOffset = baseOffset
         log = try LogFile(path: directory + "/" + Self.fileName(baseOffset, ".log"))
         size = try log.size()
+        reservedEnd = size
         nextOffset = baseOffset
         createdAtMs = nowMs
     }
@@ -80,6 +85,7 @@ final class LogSegment: @unchecked Sendable {
         }
         if result.validEnd < fileSize { try log.truncate(to: result.validEnd) }
         size = result.validEnd
+        reservedEnd = size
         if case let .corrupt(_, reason) = result.stop { return (fileSize - result.validEnd, reason) }
         return (0, nil)
     }
@@ -143,6 +149,7 @@ final class LogSegment: @unchecked Sendable {
     func truncate(to position: Int64, nextOffset: Int64) throws(LogStoreError) {
         try log.truncate(to: position)
         size = position
+        reservedEnd = position  // a truncate frees every block past the new end
         self.nextOffset = nextOffset
         offsetIndex.truncate(toPosition: UInt32(truncatingIfNeeded: position))
         timeIndex.truncate(toRelativeOffset: UInt32(truncatingIfNeeded: nextOffset - baseOffset))
