@@ -21,7 +21,9 @@ import Testing
         return (Int(info.st_size), Int(info.st_blocks) * 512)
     }
 
-    func roundedToBlocks(_ bytes: Int) -> Int { (bytes + 4095) / 4096 * 4096 }
+    /// `bytes` in whole 4 KiB blocks, plus two for the extent-tree blocks `st_blocks` also
+    /// counts once a file has more extents than its inode holds.
+    func spaceAllowed(_ bytes: Int) -> Int { (bytes + 4095) / 4096 * 4096 + 2 * 4096 }
 
     @Test func activeSegmentIsReservedAheadAndEveryRolledOrClosedSegmentIsTrimmed() throws {
         let dir = TemporaryDirectory()
@@ -36,25 +38,25 @@ import Testing
                 _ = try log.append(makeBatch(count: 10, valueSize: 10_000, tag: tag))
                 let files = try logs(dir)
                 let active = try space(try #require(files.last))
-                if active.allocated > roundedToBlocks(active.size) { reservedAhead += 1 }
+                if active.allocated > spaceAllowed(active.size) { reservedAhead += 1 }
                 if files.count == 1 { firstSegmentAllocations.insert(active.allocated) }
                 // Never beyond the size the segment rolls at.
-                #expect(active.allocated <= roundedToBlocks(Self.segmentBytes), "after batch \(tag)")
+                #expect(active.allocated <= spaceAllowed(Self.segmentBytes), "after batch \(tag)")
                 for rolled in files.dropLast() {
                     let old = try space(rolled)
-                    #expect(old.allocated <= roundedToBlocks(old.size), "\(rolled) after batch \(tag)")
+                    #expect(old.allocated <= spaceAllowed(old.size), "\(rolled) after batch \(tag)")
                 }
             }
-            // ~100 KB appends into 1 MiB+ steps: space is nearly always reserved past the end,
-            // and the first segment (30 appends) is reserved in a few steps, not per append.
+            // Steps that double with the segment: space is nearly always reserved past the end,
+            // and the first segment (30 appends of ~100 KB) is reserved in a few steps, not per append.
             #expect(reservedAhead >= tags.count * 9 / 10)
-            #expect((2...5).contains(firstSegmentAllocations.count), "\(firstSegmentAllocations.sorted())")
+            #expect((3...7).contains(firstSegmentAllocations.count), "\(firstSegmentAllocations.sorted())")
             #expect(try logs(dir).count >= 2)
             try store.close()
         }
         for path in try logs(dir) {
             let closed = try space(path)
-            #expect(closed.allocated <= roundedToBlocks(closed.size), "\(path) after close")
+            #expect(closed.allocated <= spaceAllowed(closed.size), "\(path) after close")
         }
         // The reservation never shows in what the log holds.
         let store = try LogStore(directory: dir.path)
