@@ -57,6 +57,34 @@ def produce_v3(topic, partition, batch, acks=-1, correlation_id=1):
     return request(0, 3, correlation_id, body)
 
 
+def fetch_v4(topic, partition, offset, correlation_id=1, max_wait_ms=0, max_bytes=1 << 20):
+    """Fetch v4 of one partition; min bytes 0, so the broker answers with what it has."""
+    body = struct.pack(">iiiib", -1, max_wait_ms, 0, max_bytes, 0)  # replica, wait, min/max bytes, isolation
+    body += struct.pack(">i", 1) + string(topic) + struct.pack(">i", 1) + struct.pack(">iqi", partition, offset, max_bytes)
+    return request(1, 4, correlation_id, body)
+
+
+def parse_fetch_v4(frame):
+    """Returns (correlation_id, error_code, [base offset of each whole batch]) for one partition."""
+    (correlation_id,) = struct.unpack_from(">i", frame, 0)
+    _topic, at = read_string(frame, 12)  # after correlation id, throttle time, topic count
+    _partition, error_code = struct.unpack_from(">ih", frame, at + 4)
+    at += 4 + 22  # partition count; partition, error, high watermark, last stable offset
+    (aborted,) = struct.unpack_from(">i", frame, at)
+    at += 4 + max(aborted, 0) * 16
+    (size,) = struct.unpack_from(">i", frame, at)
+    at += 4
+    end = at + max(size, 0)
+    bases = []
+    while at + 12 <= end:
+        base, length = struct.unpack_from(">qi", frame, at)
+        if at + 12 + length > end:
+            break  # a partial batch at the end of the budget
+        bases.append(base)
+        at += 12 + length
+    return correlation_id, error_code, bases
+
+
 def parse_produce_v3(frame):
     """Returns (correlation_id, [(topic, partition, error_code, base_offset)])."""
     correlation_id, topic_count = struct.unpack_from(">ii", frame, 0)

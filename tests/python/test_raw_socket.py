@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from kafka_wire import RawClient, parse_produce_v3, produce_v3, read_string, record_batch, request, string
+from kafka_wire import (RawClient, fetch_v4, parse_fetch_v4, parse_produce_v3, produce_v3, read_string, record_batch,
+                        request, string)
 
 
 def api_versions_works(broker):
@@ -184,6 +185,22 @@ def committed_offset_v1(client, group, topic, partition):
     at = 8 + 2 + len(topic) + 4  # correlation id, topic count, topic name, partition count
     _partition, offset = struct.unpack_from(">iq", frame, at)
     return offset
+
+
+def test_a_fetch_pipelined_behind_a_produce_sees_it(broker):
+    # Kafka handles a connection's requests one at a time, so a Fetch sent right behind a
+    # Produce on the same connection finds the produced batch, even with max wait 0.
+    topic = "raw-read-your-writes"
+    client = client_with_topic(broker, topic)
+    for round in range(300):
+        offset = round + 1
+        client.send(produce_v3(topic, 0, record_batch([b"x" * 100_000]), acks=1, correlation_id=2 * round)
+                    + fetch_v4(topic, 0, offset, correlation_id=2 * round + 1))
+        _, results = parse_produce_v3(client.receive_frame())
+        assert results[0][2:] == (0, offset)
+        correlation_id, error_code, bases = parse_fetch_v4(client.receive_frame())
+        assert (correlation_id, error_code, bases) == (2 * round + 1, 0, [offset]), f"round {round}"
+    client.close()
 
 
 def test_pipelined_offset_commits_apply_in_request_order(broker):

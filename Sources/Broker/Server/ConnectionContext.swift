@@ -6,9 +6,12 @@ public struct ConnectionContext: Sendable {
     public var id: UInt64
     /// The client's address, for logs.
     public var remoteAddress: String
-    /// A Produce or OffsetCommit request's place in the connection's order of writes; nil for
-    /// other requests.
+    /// A Produce, OffsetCommit or LeaveGroup request's place in the connection's order of
+    /// writes; nil for other requests.
     public var writeTurn: WriteTurn?
+    /// For any other request, the writes that arrived before it on the connection and are not
+    /// finished yet; the connection waits for them before handling it (see `WriteOrder`).
+    public var earlierWrites: WriteBarrier?
 }
 
 /// Handles one request frame (everything after the size prefix) and says what to answer.

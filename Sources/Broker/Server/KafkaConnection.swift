@@ -3,8 +3,9 @@ import Logging
 import NIOCore
 
 /// Serves one client connection: requests are handled concurrently (a slow fetch does not
-/// hold up a produce behind it) but answered strictly in request order, and produce and
-/// commit requests write in request order (`WriteOrder`), as Kafka clients require. At most
+/// hold up a produce behind it) but answered strictly in request order; produce and
+/// commit requests write in request order, and every other request sees the writes sent
+/// before it (`WriteOrder`), as Kafka clients require. At most
 /// `maximumInFlight` requests, holding at most `maximumInFlightBytes` of request frames,
 /// are pending at once. Past either limit the connection is not read, so
 /// TCP pushes back on the client.
@@ -51,10 +52,15 @@ struct KafkaConnection {
                                 try await permits.acquire()
                                 let held = try await bytes.acquire(frame.readableBytes)
                                 var context = context
-                                context.writeTurn = Self.writes(frame) ? writeOrder.nextTurn() : nil
+                                if Self.writes(frame) {
+                                    context.writeTurn = writeOrder.nextTurn()
+                                } else {
+                                    context.earlierWrites = writeOrder.barrier()
+                                }
                                 let handler = handler, request = context
                                 queueContinuation.yield((Task {
                                     defer { request.writeTurn?.finish() }
+                                    await request.earlierWrites?.wait()
                                     return await handler.handle(frame: frame, connection: request)
                                 }, held))
                             }
