@@ -10,6 +10,21 @@ import Testing
         var all: [Int] { numbers.withLock { $0 } }
     }
 
+    /// Starts `wait` in a task, checks that it is still waiting 50 ms later, calls `release`,
+    /// and returns once `wait` has returned.
+    func expectBlocked(_ wait: @escaping @Sendable () async -> Void, until release: () -> Void) async throws {
+        let returned = Entries()
+        let waiter = Task {
+            await wait()
+            returned.append(1)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(returned.all.isEmpty)
+        release()
+        await waiter.value
+        #expect(returned.all == [1])
+    }
+
     @Test func laterTurnsWaitForEarlierOnesWhateverOrderTheyStartIn() async throws {
         let order = WriteOrder()
         let turns = (0..<4).map { _ in order.nextTurn() }
@@ -47,16 +62,7 @@ import Testing
         let order = WriteOrder()
         let first = order.nextTurn(), second = order.nextTurn(), third = order.nextTurn()
         second.finish()
-        let entered = Entries()
-        let waiter = Task {
-            await third.wait()
-            entered.append(3)
-        }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(entered.all.isEmpty)
-        first.finish()
-        await waiter.value
-        #expect(entered.all == [3])
+        try await expectBlocked({ await third.wait() }, until: { first.finish() })
     }
 
     @Test func noBarrierWhileNoWriteIsPending() {
@@ -73,20 +79,11 @@ import Testing
         let first = order.nextTurn(), second = order.nextTurn()
         let barrier = try #require(order.barrier())
         let later = order.nextTurn()
-        let entered = Entries()
-        let reader = Task {
-            await barrier.wait()
-            entered.append(2)
-        }
         first.finish()
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(entered.all.isEmpty)
-        second.finish()
-        await reader.value
+        try await expectBlocked({ await barrier.wait() }, until: { second.finish() })
         // The barrier's request never finishes anything, and the later write does not wait for it.
         await later.wait()
         later.finish()
-        #expect(entered.all == [2])
     }
 
     @Test func aLaterTurnFinishedEarlyDoesNotReleaseABarrier() async throws {
@@ -95,16 +92,7 @@ import Testing
         let barrier = try #require(order.barrier())
         let failedEarly = order.nextTurn()
         failedEarly.finish()
-        let entered = Entries()
-        let reader = Task {
-            await barrier.wait()
-            entered.append(1)
-        }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(entered.all.isEmpty)
-        first.finish()
-        await reader.value
-        #expect(entered.all == [1])
+        try await expectBlocked({ await barrier.wait() }, until: { first.finish() })
     }
 
     @Test func barriersAreReleasedWhenTheTurnsBeforeThemFinishOutOfOrder() async throws {
@@ -113,21 +101,13 @@ import Testing
         let behindThree = try #require(order.barrier())
         let extra = order.nextTurn()
         let behindFour = try #require(order.barrier())
-        let entered = Entries()
-        let readers = [(behindThree, 1), (behindFour, 2)].map { barrier, tag in
-            Task {
-                await barrier.wait()
-                entered.append(tag)
-            }
-        }
-        // Finished ahead of the first turn, so `current` jumps past several barriers at once.
+        // Finished ahead of the first turn, so `current` jumps past both barriers at once.
         turns[2].finish()
         extra.finish()
         turns[1].finish()
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(entered.all.isEmpty)
-        turns[0].finish()
-        for reader in readers { await reader.value }
-        #expect(Set(entered.all) == [1, 2])
+        try await expectBlocked({
+            await behindThree.wait()
+            await behindFour.wait()
+        }, until: { turns[0].finish() })
     }
 }
