@@ -98,6 +98,7 @@ compare() {
   rows+=("| $name | $t_msgs | $t_mb | $m_msgs | $m_mb | $cell | $(median "${bc[@]}") / $(median "${cc[@]}") |")
   echo "$name: tributaryd $t_msgs msgs/s, mock $m_msgs msgs/s, pair ratios ${pr[*]}"
 }
+# One mock run, appended to the calling compare's m and mm.
 run_mock() {
   local a b
   sync

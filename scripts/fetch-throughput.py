@@ -19,16 +19,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "python"))
-from kafka_wire import RawClient, request, string  # noqa: E402
+from kafka_wire import RawClient, fetch_v4, fetch_v4_records, request, skip_string, string  # noqa: E402
 
 CLIENT_ID = "fetch-throughput"
 
 
 def fetch_request(correlation_id, topic, offset, max_bytes):
-    body = struct.pack(">iiiib", -1, 500, 1, max_bytes, 0)
-    body += struct.pack(">i", 1) + string(topic)
-    body += struct.pack(">i", 1) + struct.pack(">iqi", 0, offset, max_bytes)
-    return request(1, 4, correlation_id, body, client_id=CLIENT_ID)
+    return fetch_v4(topic, 0, offset, correlation_id, max_wait_ms=500, min_bytes=1, max_bytes=max_bytes,
+                    client_id=CLIENT_ID)
 
 
 def list_offsets_request(correlation_id, topic, timestamp):
@@ -50,11 +48,6 @@ def frame(client):
     return body
 
 
-def skip_string(frame, at):
-    (length,) = struct.unpack_from(">h", frame, at)
-    return at + 2 + max(length, 0)
-
-
 def list_offset(connection, topic, timestamp):
     """ListOffsets v2 for partition 0: -1 is the high watermark, -2 the log start offset."""
     connection.send(list_offsets_request(1, topic, timestamp))
@@ -69,17 +62,10 @@ def list_offset(connection, topic, timestamp):
 
 def parse_fetch(frame):
     """Returns (records, next_offset or None, records_bytes) for partition 0 of one topic."""
-    at = 4 + 4 + 4  # correlation id, throttle time, topic count
-    at = skip_string(frame, at) + 4
-    _partition, error, _hw, _lso = struct.unpack_from(">ihqq", frame, at)
+    _correlation_id, error, at, end = fetch_v4_records(frame)
     if error:
         sys.exit(f"Fetch error {error}")
-    at += 22
-    (aborted,) = struct.unpack_from(">i", frame, at)
-    at += 4 + max(aborted, 0) * 16
-    (size,) = struct.unpack_from(">i", frame, at)
-    at += 4
-    end = at + max(size, 0)
+    size = end - at
     records = 0
     next_offset = None
     while at + 61 <= end:
@@ -91,7 +77,7 @@ def parse_fetch(frame):
         records += count
         next_offset = base + last_delta + 1
         at += 12 + length
-    return records, next_offset, max(size, 0)
+    return records, next_offset, size
 
 
 def measure(bootstrap, topic, max_bytes):

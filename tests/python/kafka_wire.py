@@ -20,6 +20,12 @@ def read_string(frame, at):
     return frame[at + 2:at + 2 + length].decode(), at + 2 + length
 
 
+def skip_string(frame, at):
+    """The offset after the length-prefixed string at `at`, without decoding it."""
+    (length,) = struct.unpack_from(">h", frame, at)
+    return at + 2 + max(length, 0)
+
+
 def request(api_key, version, correlation_id, body, client_id="raw-test"):
     header = struct.pack(">hhi", api_key, version, correlation_id) + string(client_id)
     payload = header + body
@@ -57,24 +63,31 @@ def produce_v3(topic, partition, batch, acks=-1, correlation_id=1):
     return request(0, 3, correlation_id, body)
 
 
-def fetch_v4(topic, partition, offset, correlation_id=1, max_wait_ms=0, max_bytes=1 << 20):
-    """Fetch v4 of one partition; min bytes 0, so the broker answers with what it has."""
-    body = struct.pack(">iiiib", -1, max_wait_ms, 0, max_bytes, 0)  # replica, wait, min/max bytes, isolation
+def fetch_v4(topic, partition, offset, correlation_id=1, max_wait_ms=0, min_bytes=0, max_bytes=1 << 20,
+             client_id="raw-test"):
+    """Fetch v4 of one partition; by default min bytes 0, so the broker answers with what it has."""
+    body = struct.pack(">iiiib", -1, max_wait_ms, min_bytes, max_bytes, 0)  # replica, wait, min/max bytes, isolation
     body += struct.pack(">i", 1) + string(topic) + struct.pack(">i", 1) + struct.pack(">iqi", partition, offset, max_bytes)
-    return request(1, 4, correlation_id, body)
+    return request(1, 4, correlation_id, body, client_id=client_id)
 
 
-def parse_fetch_v4(frame):
-    """Returns (correlation_id, error_code, [base offset of each whole batch]) for one partition."""
+def fetch_v4_records(frame):
+    """The partition of a one-partition Fetch v4 response: (correlation_id, error_code, start,
+    end), where frame[start:end] holds its record batches. Works on bytes and memoryviews."""
     (correlation_id,) = struct.unpack_from(">i", frame, 0)
-    _topic, at = read_string(frame, 12)  # after correlation id, throttle time, topic count
+    at = skip_string(frame, 12)  # after correlation id, throttle time, topic count
     _partition, error_code = struct.unpack_from(">ih", frame, at + 4)
     at += 4 + 22  # partition count; partition, error, high watermark, last stable offset
     (aborted,) = struct.unpack_from(">i", frame, at)
     at += 4 + max(aborted, 0) * 16
     (size,) = struct.unpack_from(">i", frame, at)
     at += 4
-    end = at + max(size, 0)
+    return correlation_id, error_code, at, at + max(size, 0)
+
+
+def parse_fetch_v4(frame):
+    """Returns (correlation_id, error_code, [base offset of each whole batch]) for one partition."""
+    correlation_id, error_code, at, end = fetch_v4_records(frame)
     bases = []
     while at + 12 <= end:
         base, length = struct.unpack_from(">qi", frame, at)

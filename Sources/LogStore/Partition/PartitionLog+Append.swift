@@ -127,7 +127,7 @@ extension PartitionLog {
             try result.get()
         } catch {
             // A short write (ENOSPC, EIO) must not leave half a batch where the next goes.
-            try? segment.log.truncate(to: start)
+            try? segment.cutLog(to: start)
             throw error
         }
         var position = start

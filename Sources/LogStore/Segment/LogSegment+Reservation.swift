@@ -40,7 +40,13 @@ extension LogSegment {
     func releaseReservedSpace() {
         guard reservedEnd > size else { return }
         // A failure only leaves the space allocated: nothing to report to an appender.
-        try? log.truncate(to: size)
-        reservedEnd = size
+        try? cutLog(to: size)
+    }
+
+    /// Cuts the log file to `position` bytes. A truncate also frees every block reserved
+    /// past the new end, so the segment cuts its file only here.
+    func cutLog(to position: Int64) throws(LogStoreError) {
+        try log.truncate(to: position)
+        reservedEnd = position
     }
 }

@@ -83,9 +83,8 @@ final class LogSegment: @unchecked Sendable {
             didAppend(header, at: position, indexInterval: indexInterval)
             onBatch(header)
         }
-        if result.validEnd < fileSize { try log.truncate(to: result.validEnd) }
+        if result.validEnd < fileSize { try cutLog(to: result.validEnd) }
         size = result.validEnd
-        reservedEnd = size
         if case let .corrupt(_, reason) = result.stop { return (fileSize - result.validEnd, reason) }
         return (0, nil)
     }
@@ -147,9 +146,8 @@ final class LogSegment: @unchecked Sendable {
 
     /// Cuts the segment so that it ends at `position`, dropping index entries past it.
     func truncate(to position: Int64, nextOffset: Int64) throws(LogStoreError) {
-        try log.truncate(to: position)
+        try cutLog(to: position)
         size = position
-        reservedEnd = position  // a truncate frees every block past the new end
         self.nextOffset = nextOffset
         offsetIndex.truncate(toPosition: UInt32(truncatingIfNeeded: position))
         timeIndex.truncate(toRelativeOffset: UInt32(truncatingIfNeeded: nextOffset - baseOffset))
