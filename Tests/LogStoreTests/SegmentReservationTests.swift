@@ -63,5 +63,25 @@ import Testing
         #expect(try firstValues(in: try store.partition("t", 0).readAll()) == tags.map { "\($0)-0" })
         try store.close()
     }
+
+    /// A file system that refuses a reservation (here ext4, asked for more than its 16 TiB
+    /// file limit, answers EFBIG): the segment stops asking, and appends go on unreserved.
+    @Test func aRefusedReservationStopsTheAskingAndAppendsGoOn() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        try store.createTopic("t", partitions: 1, configs: ["segment.bytes": "\(Self.segmentBytes)"])
+        let log = try store.partition("t", 0)
+        let (canReserve, reservedEnd) = log.state.withLock { state in
+            state.active.reserveSpace(for: 1 << 45, limit: 1 << 46)
+            return (state.active.canReserve, state.active.reservedEnd)
+        }
+        #expect(!canReserve)
+        #expect(reservedEnd == 0)
+        for tag in 0..<5 { _ = try log.append(makeBatch(count: 10, valueSize: 10_000, tag: tag)) }
+        let file = try space(try #require(try logs(dir).last))
+        #expect(file.allocated <= spaceAllowed(file.size), "nothing reserved after the refusal")
+        #expect(try firstValues(in: log.readAll()) == (0..<5).map { "\($0)-0" })
+        try store.close()
+    }
 }
 #endif
