@@ -1,10 +1,11 @@
 """confluent-kafka (librdkafka 2.1x wheel) against tributaryd."""
 
+import time
 import uuid
 
 import pytest
-from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka import OFFSET_BEGINNING, TIMESTAMP_LOG_APPEND_TIME, Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 
 def produce(bootstrap, topic, count, **config):
@@ -28,7 +29,7 @@ def read_partition(bootstrap, topic, partition, count, timeout=30):
     consumer.assign([TopicPartition(topic, partition, OFFSET_BEGINNING)])
     messages = []
     while len(messages) < count:
-        batch = consumer.consume(num_messages=1000, timeout=timeout)
+        batch = consumer.consume(num_messages=min(1000, count - len(messages)), timeout=timeout)
         assert batch, f"only {len(messages)} of {count} messages arrived"
         for message in batch:
             assert message.error() is None, message.error()
@@ -56,3 +57,46 @@ def test_admin_creates_and_deletes_topics(broker):
     for future in admin.delete_topics([name]).values():
         future.result(30)
     assert name not in admin.list_topics(timeout=10).topics
+
+
+@pytest.mark.parametrize("compression", ["none", "zstd"])
+def test_log_append_time_topic_stamps_the_broker_time(broker, compression):
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    name = f"ck-append-time-{compression}-{uuid.uuid4().hex[:8]}"
+    configs = {"message.timestamp.type": "LogAppendTime"}
+    for future in admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1, config=configs)]).values():
+        future.result(30)
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name)
+    described = admin.describe_configs([resource])[resource].result(30)
+    assert described["message.timestamp.type"].value == "LogAppendTime"
+    assert described["compression.type"].value == "producer"
+
+    producer_time = 1_000  # 1970: far from any append time
+    before = int(time.time() * 1000)
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "acks": "all", "linger.ms": 5,
+                         "compression.type": compression})
+    reports = []
+    for i in range(200):
+        producer.produce(name, value=b"v-%d" % i, timestamp=producer_time,
+                         on_delivery=lambda error, message: reports.append((error, message.timestamp())))
+    assert producer.flush(30) == 0
+    after = int(time.time() * 1000)
+    assert len(reports) == 200 and all(error is None for error, _ in reports)
+    # The ProduceResponse's log_append_time reaches the delivery report.
+    assert {kind for _, (kind, _) in reports} == {TIMESTAMP_LOG_APPEND_TIME}
+    assert all(before <= stamp <= after for _, (_, stamp) in reports)
+
+    messages = read_partition(broker.bootstrap, name, 0, 200)
+    assert [m.value() for m in messages] == [b"v-%d" % i for i in range(200)]
+    assert {m.timestamp()[0] for m in messages} == {TIMESTAMP_LOG_APPEND_TIME}
+    assert all(before <= m.timestamp()[1] <= after for m in messages)
+
+
+def test_unsupported_topic_configs_are_refused_with_invalid_config(broker):
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    topics = [NewTopic(f"ck-bad-{key}-{uuid.uuid4().hex[:8]}", num_partitions=1, replication_factor=1, config={key: value})
+              for key, value in [("message.timestamp.type", "BrokerTime"), ("compression.type", "gzip")]]
+    for future in admin.create_topics(topics).values():
+        with pytest.raises(Exception) as refused:
+            future.result(30)
+        assert refused.value.args[0].code() == 40  # INVALID_CONFIG

@@ -42,3 +42,25 @@ def test_admin_creates_and_deletes_topics(broker):
     admin.delete_topics([name])
     assert name not in admin.list_topics()
     admin.close()
+
+
+def test_log_append_time_topic_reports_and_serves_the_broker_time(broker):
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    name = f"kp-append-time-{uuid.uuid4().hex[:8]}"
+    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1,
+                                  topic_configs={"message.timestamp.type": "LogAppendTime"})])
+    admin.close()
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks=1, linger_ms=5)
+    futures = [producer.send(name, value=b"v-%d" % i, timestamp_ms=1_000) for i in range(50)]
+    producer.flush()
+    stamps = {f.get(timeout=30).timestamp for f in futures}
+    producer.close()
+    assert len(stamps) >= 1 and all(stamp > 1_000_000_000_000 for stamp in stamps)
+
+    consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=15_000)
+    consumer.assign([TopicPartition(name, 0)])
+    messages = list(itertools.islice(consumer, 50))
+    consumer.close()
+    assert [m.timestamp_type for m in messages] == [1] * 50  # 1: LogAppendTime
+    assert {m.timestamp for m in messages} <= stamps

@@ -56,6 +56,7 @@ extension KafkaBroker {
                 partitionResponse.errorCode = result.errorCode
                 partitionResponse.baseOffset = result.baseOffset
                 partitionResponse.logStartOffset = result.logStartOffset
+                partitionResponse.logAppendTimeMs = result.logAppendTimeMs
                 partitionResponse.errorMessage = result.errorCode == 0 ? nil : result.errorMessage
                 return partitionResponse
             }

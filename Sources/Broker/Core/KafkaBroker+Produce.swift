@@ -7,6 +7,8 @@ struct PartitionProduceResult: Sendable {
     var errorCode: Int16
     var baseOffset: Int64 = -1
     var logStartOffset: Int64 = -1
+    /// The append time the batches carry on a `LogAppendTime` topic; -1 otherwise.
+    var logAppendTimeMs: Int64 = -1
     var errorMessage: String?
 }
 
@@ -60,7 +62,8 @@ extension KafkaBroker {
         }
         metrics.bytesIn.increment(by: Int64(records.readableBytes))
         if !appended.isDuplicate { notifier.appended(to: TopicPartition(topic, partition)) }
-        let result = PartitionProduceResult(errorCode: 0, baseOffset: appended.baseOffset, logStartOffset: appended.logStartOffset)
+        let result = PartitionProduceResult(errorCode: 0, baseOffset: appended.baseOffset, logStartOffset: appended.logStartOffset,
+                                            logAppendTimeMs: appended.logAppendTimeMs)
         let mustSync = configuration.flush.requiresSync(acks: acks)
         return .appended(result, awaiting: mustSync ? (log, appended.lastOffset + 1) : nil)
     }

@@ -12,12 +12,20 @@ public struct LogConfig: Sendable, Equatable {
     public var maxMessageBytes: Int = 1_048_588
     /// Bytes between two sparse offset-index entries (`index.interval.bytes`).
     public var indexIntervalBytes: Int = 4096
+    /// Which time a batch carries (`message.timestamp.type`).
+    public var timestampType: TimestampType = .createTime
+
+    /// `message.timestamp.type`: the producer's timestamps, or the broker's clock at append.
+    public enum TimestampType: String, Sendable {
+        /// Batches keep the timestamps their producer gave them.
+        case createTime = "CreateTime"
+        /// Each batch is stamped with the append time: its `maxTimestamp` and the
+        /// LogAppendTime attribute bit are set (and its CRC recomputed), so consumers read
+        /// that time for every record in it, as Kafka does.
+        case logAppendTime = "LogAppendTime"
+    }
 
     public init() {}
-
-    /// The Kafka config keys this type understands, for DescribeConfigs and validation.
-    public static let keys = ["segment.bytes", "segment.ms", "retention.ms", "retention.bytes",
-                              "max.message.bytes", "index.interval.bytes", "cleanup.policy"]
 
     /// Applies Kafka-style string configs on top of `self`. Unknown keys and bad values throw.
     public func applying(_ configs: [String: String]) throws(LogStoreError) -> LogConfig {
@@ -38,6 +46,14 @@ public struct LogConfig: Sendable, Equatable {
                 config.indexIntervalBytes = Int(try Self.integer(key, value, in: 0...Int64(Int32.max)))
             case "cleanup.policy":
                 guard value == "delete" else { throw .invalidConfig("cleanup.policy '\(value)' is not supported (only delete)") }
+            case "message.timestamp.type":
+                guard let type = TimestampType(rawValue: value) else {
+                    throw .invalidConfig("message.timestamp.type must be CreateTime or LogAppendTime, got '\(value)'")
+                }
+                config.timestampType = type
+            case "compression.type":
+                // Batches are stored as the producer compressed them; recompressing is not supported.
+                guard value == "producer" else { throw .invalidConfig("compression.type '\(value)' is not supported (only producer)") }
             default:
                 throw .invalidConfig("unknown topic config '\(key)'")
             }
@@ -50,7 +66,8 @@ public struct LogConfig: Sendable, Equatable {
         ["segment.bytes": String(segmentBytes), "segment.ms": String(segmentMs),
          "retention.ms": String(retentionMs), "retention.bytes": String(retentionBytes),
          "max.message.bytes": String(maxMessageBytes), "index.interval.bytes": String(indexIntervalBytes),
-         "cleanup.policy": "delete"]
+         "cleanup.policy": "delete", "message.timestamp.type": timestampType.rawValue,
+         "compression.type": "producer"]
     }
 
     private static func integer(_ key: String, _ value: String, in range: ClosedRange<Int64>) throws(LogStoreError) -> Int64 {

@@ -10,6 +10,16 @@ public struct AppendResult: Sendable, Equatable {
     public var logStartOffset: Int64
     /// True when every batch was a retry already in the log (offsets are the originals).
     public var isDuplicate: Bool
+    /// The time the batches were stamped with when the topic uses `LogAppendTime`, else -1.
+    public var logAppendTimeMs: Int64 = -1
+
+    public init(baseOffset: Int64, lastOffset: Int64, logStartOffset: Int64, isDuplicate: Bool, logAppendTimeMs: Int64 = -1) {
+        self.baseOffset = baseOffset
+        self.lastOffset = lastOffset
+        self.logStartOffset = logStartOffset
+        self.isDuplicate = isDuplicate
+        self.logAppendTimeMs = logAppendTimeMs
+    }
 }
 
 /// Record batches that passed `PartitionLog.validate`: where each one lies in the bytes
@@ -23,7 +33,8 @@ extension PartitionLog {
     /// Appends the record batches in `bytes` (whole RecordBatch v2 batches back to back, as
     /// a producer sends them). Validates magic, length, CRC-32C and `lastOffsetDelta`,
     /// checks idempotent-producer sequences, then writes the bytes unchanged except for
-    /// each batch's base offset. The data is in the page cache on return; call
+    /// each batch's base offset (and, under `LogAppendTime`, its timestamp type, max
+    /// timestamp and CRC). The data is in the page cache on return; call
     /// `sync(upTo:)` with `lastOffset + 1` when it must be durable.
     public func append(_ bytes: UnsafeRawBufferPointer) throws(LogStoreError) -> AppendResult {
         try append(bytes, validated: validate(bytes))
@@ -74,6 +85,7 @@ extension PartitionLog {
         var first: Int64?
         var last: Int64 = -1
         var nextOffset = state.nextOffset
+        let stampAppendTime = state.config.timestampType == .logAppendTime
         for (header, range) in batches {
             switch try producers.check(header) {
             case let .duplicate(original):
@@ -82,6 +94,7 @@ extension PartitionLog {
             case .append:
                 var assigned = header
                 assigned.baseOffset = nextOffset
+                if stampAppendTime { assigned.stampLogAppendTime(now) }
                 nextOffset = assigned.lastOffset + 1
                 producers.record(assigned)
                 toWrite.append((assigned, range))
@@ -96,30 +109,48 @@ extension PartitionLog {
         let incoming = toWrite.reduce(0) { $0 + $1.header.totalSize }
         try rollIfNeeded(incomingBytes: incoming, lastOffset: nextOffset - 1, now: now, state: &state)
         state.active.reserveSpace(for: incoming, limit: state.config.segmentBytes)
-        try write(toWrite, from: bytes, to: state.active, indexInterval: state.config.indexIntervalBytes)
+        try write(toWrite, from: bytes, to: state.active, indexInterval: state.config.indexIntervalBytes,
+                  rewritingHeaders: stampAppendTime)
         state.producers = producers
         if !state.active.hasUnsyncedData {
             state.active.hasUnsyncedData = true
             state.dirtySegments.append(state.active)
         }
         return AppendResult(baseOffset: first ?? toWrite[0].header.baseOffset, lastOffset: last,
-                            logStartOffset: state.logStartOffset, isDuplicate: false)
+                            logStartOffset: state.logStartOffset, isDuplicate: false,
+                            logAppendTimeMs: stampAppendTime ? now : -1)
     }
 
     /// One positioned gather-write: for each batch, its new 8-byte base offset followed by
-    /// the producer's bytes from byte 8 on. Nothing is copied here (`LogFile` may stage a
-    /// piece the kernel would copy slowly).
+    /// the producer's bytes from byte 8 on, or, when `rewritingHeaders`, its whole new
+    /// 61-byte header (with a CRC over the new attributes and timestamp) followed by the
+    /// records. Nothing is copied here (`LogFile` may stage a piece the kernel would copy
+    /// slowly).
     private func write(_ batches: [(header: RecordBatchHeader, range: Range<Int>)],
                        from bytes: UnsafeRawBufferPointer, to segment: LogSegment,
-                       indexInterval: Int) throws(LogStoreError) {
+                       indexInterval: Int, rewritingHeaders: Bool) throws(LogStoreError) {
         let start = segment.size
-        let offsets = batches.map { $0.header.baseOffset.bigEndian }
-        let result = offsets.withUnsafeBytes { offsetBytes in
+        let prefixSize = rewritingHeaders ? RecordBatchHeader.size : 8
+        var prefixes = [UInt8](repeating: 0, count: batches.count * prefixSize)
+        prefixes.withUnsafeMutableBytes { prefixBytes in
+            for (index, batch) in batches.enumerated() {
+                let prefix = UnsafeMutableRawBufferPointer(rebasing: prefixBytes[(index * prefixSize)..<((index + 1) * prefixSize)])
+                if rewritingHeaders {
+                    var header = batch.header
+                    header.crc = header.checksum(records: UnsafeRawBufferPointer(
+                        rebasing: bytes[(batch.range.lowerBound + RecordBatchHeader.size)..<batch.range.upperBound]))
+                    header.write(to: prefix)
+                } else {
+                    prefix.storeBytes(of: batch.header.baseOffset.bigEndian, as: Int64.self)
+                }
+            }
+        }
+        let result = prefixes.withUnsafeBytes { prefixBytes in
             var pieces: [UnsafeRawBufferPointer] = []
             pieces.reserveCapacity(batches.count * 2)
             for (index, batch) in batches.enumerated() {
-                pieces.append(UnsafeRawBufferPointer(rebasing: offsetBytes[(index * 8)..<(index * 8 + 8)]))
-                pieces.append(UnsafeRawBufferPointer(rebasing: bytes[(batch.range.lowerBound + 8)..<batch.range.upperBound]))
+                pieces.append(UnsafeRawBufferPointer(rebasing: prefixBytes[(index * prefixSize)..<((index + 1) * prefixSize)]))
+                pieces.append(UnsafeRawBufferPointer(rebasing: bytes[(batch.range.lowerBound + prefixSize)..<batch.range.upperBound]))
             }
             return Result { () throws(LogStoreError) in try segment.log.write(pieces: pieces, at: start) }
         }
