@@ -21,7 +21,8 @@ public final class KafkaConsumer: Sendable, Service {
     let handle: KafkaHandle
     let logger: Logger
     private let poller: ConsumerPollLoop
-    /// Blocking librdkafka calls (commit, committed, seek) run here, off the cooperative pool.
+    /// Blocking librdkafka calls (commit, committed, seek, close) run here, in order, off the
+    /// cooperative pool.
     private let blockingQueue = DispatchQueue(label: "tributary.kafka.consumer.blocking")
     private let closed = Atomic<Bool>(false)
 
@@ -174,10 +175,28 @@ public final class KafkaConsumer: Sendable, Service {
         poller.finish()
     }
 
+    /// `close()` without holding up the caller's thread: leaving the group takes a round
+    /// trip to the coordinator, and up to the session timeout when it cannot be reached.
+    /// Returns once the consumer is closed, also when `beginClose()` started it.
+    public func shutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            blockingQueue.async {
+                self.close()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Starts `close()` on the consumer's own queue and returns at once, for callers that
+    /// must not wait (a graceful-shutdown handler); `events` ends when it is done.
+    public func beginClose() {
+        blockingQueue.async { self.close() }
+    }
+
     /// Runs until graceful shutdown, then closes.
     public func run() async throws {
         try? await gracefulShutdown()
-        close()
+        await shutdown()
     }
 
     private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws -> T {

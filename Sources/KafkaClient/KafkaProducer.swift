@@ -10,7 +10,7 @@ import Synchronization
 /// ```
 /// let producer = try KafkaProducer(configuration: .init(bootstrapServers: "localhost:9092"))
 /// let report = try await producer.send(KafkaProducerMessage(topic: "events", key: "k", value: "v"))
-/// producer.close()
+/// await producer.shutdown()  // or close() outside async code
 /// ```
 ///
 /// A background thread serves librdkafka's callbacks. As a swift-service-lifecycle
@@ -19,6 +19,9 @@ public final class KafkaProducer: Sendable, Service {
     let handle: KafkaHandle
     let logger: Logger
     private let poller: PollThread
+    /// Where `shutdown()` waits for the flush, off the cooperative pool; serial, so a second
+    /// shutdown returns after the first has finished.
+    private let closingQueue = DispatchQueue(label: "tributary.kafka.producer.close")
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "tributary.kafka.producer")) throws(KafkaError) {
         self.logger = logger
@@ -124,10 +127,20 @@ public final class KafkaProducer: Sendable, Service {
         rd_kafka_poll(handle.pointer, 0)
     }
 
+    /// `close()` without holding up the caller's thread for the flush (up to 10 s).
+    public func shutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            closingQueue.async {
+                self.close()
+                continuation.resume()
+            }
+        }
+    }
+
     /// Runs until graceful shutdown, then closes.
     public func run() async throws {
         try? await gracefulShutdown()
-        close()
+        await shutdown()
     }
 }
 

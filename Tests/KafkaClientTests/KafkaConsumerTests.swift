@@ -132,4 +132,21 @@ func collect(_ count: Int, from consumer: KafkaConsumer) async throws -> [KafkaC
         let committed = try await second.committed([KafkaTopicPartition(topic: "auto", partition: 0)])
         #expect(committed.first?.offset == 6)
     }
+
+    @Test func beginCloseEndsTheEventsAndShutdownWaitsForTheClose() async throws {
+        let cluster = try await seededCluster(topic: "leaving", partitions: 1, count: 5)
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers, groupId: "g-leave"))
+        try consumer.subscribe(topics: ["leaving"])
+        #expect(try await collect(5, from: consumer).count == 5)
+        consumer.beginClose()
+        // Throws TimedOut unless the stream ends.
+        try await withTimeout { for await _ in consumer.events {} }
+        try await withTimeout {
+            await consumer.shutdown()
+            await consumer.shutdown()
+        }
+        await #expect(throws: (any Error).self) {
+            _ = try await consumer.committed([KafkaTopicPartition(topic: "leaving", partition: 0)])
+        }
+    }
 }

@@ -31,6 +31,21 @@ import TestSupport
         #expect(offsets == (0..<500).map(Int64.init))
     }
 
+    @Test func shutdownDeliversWhatWasQueuedAndIsIdempotent() async throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("closing", partitions: 1)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        let pending = try (0..<200).map { try producer.enqueue(KafkaProducerMessage(topic: "closing", value: "m\($0)")) }
+        try await withTimeout {
+            await producer.shutdown()
+            await producer.shutdown()
+        }
+        // Flushed before the poll thread stopped: every report is already there.
+        var offsets: [Int64] = []
+        for delivery in pending { offsets.append(try await delivery.report().offset) }
+        #expect(offsets == (0..<200).map(Int64.init))
+    }
+
     @Test func deliveryCallbacksArriveOncePerMessageInOrder() async throws {
         let cluster = try MockKafkaCluster()
         try cluster.createTopic("callbacks", partitions: 2)

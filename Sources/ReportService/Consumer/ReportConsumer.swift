@@ -62,9 +62,9 @@ public final class ReportConsumer: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            consumer.close()
+            consumer.beginClose()
         }
-        consumer.close()
+        await consumer.shutdown()
     }
 
     /// Stores one message, retrying (the storage may be busy or full) until it is stored
