@@ -121,7 +121,8 @@ struct MaintenanceService: Service {
             sinceRetention += 100
             if sinceRetention >= retentionIntervalMs {
                 sinceRetention = 0
-                store.enforceRetention()
+                let store = store
+                await offloaded { store.enforceRetention() }
             }
         }
     }

@@ -14,6 +14,12 @@ extension KafkaBroker {
             // Transactions are not supported: refuse rather than pretend.
             return respond(incoming, produceResponse(request, errorCode: ErrorCode.transactionalIdAuthorizationFailed.rawValue))
         }
+        let unknownTopics = configuration.autoCreateTopics ? request.topics.map(\.name).filter { store.describeTopic($0) == nil } : []
+        if !unknownTopics.isEmpty {
+            // Creating a topic writes and fsyncs files: not on an event loop. A name that
+            // cannot be created gets its error from `validateProduce`.
+            await offloaded { for name in unknownTopics { _ = try? self.partitionLog(name, 0, create: true) } }
+        }
         // Checked before this request's turn, appended in it, waited on after it: requests
         // behind this one append while it waits for its fsync.
         var produces = request.topics.map { topic in

@@ -27,7 +27,8 @@ extension KafkaBroker {
                 }
             }
             do throws(LogStoreError) {
-                try coordinator.commit(groupId: request.groupId, offsets: offsets)
+                let coordinator = coordinator, groupId = request.groupId, committed = offsets
+                try await offloaded { () throws(LogStoreError) in try coordinator.commit(groupId: groupId, offsets: committed) }
             } catch {
                 logger.error("offset commit for group \(request.groupId) failed: \(error)")
                 codes = codes.map { $0.map { $0 == 0 ? ErrorCode.unknownServerError.rawValue : $0 } }

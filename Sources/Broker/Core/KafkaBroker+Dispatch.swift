@@ -47,12 +47,13 @@ extension KafkaBroker: KafkaRequestHandler {
         }
     }
 
+    /// APIs that create, delete or fsync files run `offloaded`, off the event loops.
     private func route(_ api: ApiKey, _ request: IncomingRequest) async throws(KafkaProtocolError) -> RequestOutcome {
         switch api {
         case .produce: try await handleProduce(request)
         case .fetch: try await handleFetch(request)
         case .listOffsets: try handleListOffsets(request)
-        case .metadata: try handleMetadata(request)
+        case .metadata: try await offloaded { () throws(KafkaProtocolError) in try self.handleMetadata(request) }  // may auto-create
         case .offsetCommit: try await handleOffsetCommit(request)
         case .offsetFetch: try handleOffsetFetch(request)
         case .findCoordinator: try handleFindCoordinator(request)
@@ -63,11 +64,11 @@ extension KafkaBroker: KafkaRequestHandler {
         case .describeGroups: try await handleDescribeGroups(request)
         case .listGroups: try await handleListGroups(request)
         case .apiVersions: respond(request, ApiVersionsResponse.supported())
-        case .createTopics: try handleCreateTopics(request)
-        case .deleteTopics: try handleDeleteTopics(request)
-        case .initProducerId: try handleInitProducerId(request)
+        case .createTopics: try await offloaded { () throws(KafkaProtocolError) in try self.handleCreateTopics(request) }
+        case .deleteTopics: try await offloaded { () throws(KafkaProtocolError) in try self.handleDeleteTopics(request) }
+        case .initProducerId: try await offloaded { () throws(KafkaProtocolError) in try self.handleInitProducerId(request) }
         case .describeConfigs: try handleDescribeConfigs(request)
-        case .createPartitions: try handleCreatePartitions(request)
+        case .createPartitions: try await offloaded { () throws(KafkaProtocolError) in try self.handleCreatePartitions(request) }
         case .deleteGroups: try await handleDeleteGroups(request)
         }
     }
