@@ -10,6 +10,7 @@ import LogStore
 ///
 /// Every flag can also be given as `TRIBUTARY_<NAME>` in the environment or as a key in the
 /// JSON file named by `--config`; a flag beats the environment, which beats the file.
+@main
 struct Tributaryd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tributaryd",

@@ -1,8 +1,8 @@
 import Dispatch
 
 /// Runs work that waits for the disk (fsync, creating or deleting files) on a Dispatch
-/// thread and resumes the caller with its result. tributaryd runs Swift tasks on NIO's event
-/// loops, where such a wait would hold up every connection served by that loop.
+/// thread and resumes the caller with its result. Swift's cooperative pool has one thread
+/// per core and runs every connection's tasks: an fsync there holds all of them up.
 func offloaded<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
     let result: Result<T, E> = await withCheckedContinuation { continuation in
         DispatchQueue.global().async {
