@@ -11,6 +11,7 @@ public enum ErrorCode: Int16, Sendable {
     case notCoordinator = 16
     case invalidTopicException = 17
     case invalidRequiredAcks = 21
+    case notEnoughReplicas = 19
     case illegalGeneration = 22
     case inconsistentGroupProtocol = 23
     case invalidGroupId = 24

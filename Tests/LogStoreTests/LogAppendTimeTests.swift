@@ -54,13 +54,16 @@ import Testing
         try store.close()
     }
 
-    @Test func timestampTypeAndCompressionTypeConfigsAreCheckedAndDescribed() throws {
+    @Test func timestampTypeCompressionTypeAndMinInsyncReplicasAreCheckedAndDescribed() throws {
         #expect(try LogConfig().applying(["message.timestamp.type": "LogAppendTime"]).timestampType == .logAppendTime)
         #expect(try LogConfig().applying(["message.timestamp.type": "CreateTime"]).timestampType == .createTime)
         #expect(throws: LogStoreError.self) { try LogConfig().applying(["message.timestamp.type": "logappendtime"]) }
         #expect(throws: LogStoreError.self) { try LogConfig().applying(["compression.type": "gzip"]) }
         _ = try LogConfig().applying(["compression.type": "producer"])
+        #expect(try LogConfig().applying(["min.insync.replicas": "2"]).minInsyncReplicas == 2)
+        #expect(throws: LogStoreError.self) { try LogConfig().applying(["min.insync.replicas": "0"]) }
         let described = LogConfig().asStrings
+        #expect(described["min.insync.replicas"] == "1")
         #expect(described["message.timestamp.type"] == "CreateTime" && described["compression.type"] == "producer")
     }
 }

@@ -64,3 +64,21 @@ def test_log_append_time_topic_reports_and_serves_the_broker_time(broker):
     consumer.close()
     assert [m.timestamp_type for m in messages] == [1] * 50  # 1: LogAppendTime
     assert {m.timestamp for m in messages} <= stamps
+
+
+def test_min_insync_replicas_above_one_fails_acks_all_only(broker):
+    # One broker is the only in-sync replica: Kafka answers acks=all with NOT_ENOUGH_REPLICAS.
+    from kafka.errors import NotEnoughReplicasError
+
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    name = f"kp-min-isr-{uuid.uuid4().hex[:8]}"
+    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1,
+                                  topic_configs={"min.insync.replicas": "2"})])
+    admin.close()
+    strict = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", retries=0, enable_idempotence=False)
+    with pytest.raises(NotEnoughReplicasError):
+        strict.send(name, value=b"refused").get(timeout=30)
+    strict.close()
+    leader_only = KafkaProducer(bootstrap_servers=broker.bootstrap, acks=1)
+    assert leader_only.send(name, value=b"kept").get(timeout=30).offset == 0
+    leader_only.close()

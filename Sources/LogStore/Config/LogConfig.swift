@@ -12,6 +12,9 @@ public struct LogConfig: Sendable, Equatable {
     public var maxMessageBytes: Int = 1_048_588
     /// Bytes between two sparse offset-index entries (`index.interval.bytes`).
     public var indexIntervalBytes: Int = 4096
+    /// Replicas that must be in sync for an acks=all produce (`min.insync.replicas`). This
+    /// node is the only replica, so above 1 such produces fail, as on a one-broker Kafka.
+    public var minInsyncReplicas: Int = 1
     /// Which time a batch carries (`message.timestamp.type`).
     public var timestampType: TimestampType = .createTime
 
@@ -46,6 +49,8 @@ public struct LogConfig: Sendable, Equatable {
                 config.indexIntervalBytes = Int(try Self.integer(key, value, in: 0...Int64(Int32.max)))
             case "cleanup.policy":
                 guard value == "delete" else { throw .invalidConfig("cleanup.policy '\(value)' is not supported (only delete)") }
+            case "min.insync.replicas":
+                config.minInsyncReplicas = Int(try Self.integer(key, value, in: 1...Int64(Int32.max)))
             case "message.timestamp.type":
                 guard let type = TimestampType(rawValue: value) else {
                     throw .invalidConfig("message.timestamp.type must be CreateTime or LogAppendTime, got '\(value)'")
@@ -67,7 +72,7 @@ public struct LogConfig: Sendable, Equatable {
          "retention.ms": String(retentionMs), "retention.bytes": String(retentionBytes),
          "max.message.bytes": String(maxMessageBytes), "index.interval.bytes": String(indexIntervalBytes),
          "cleanup.policy": "delete", "message.timestamp.type": timestampType.rawValue,
-         "compression.type": "producer"]
+         "compression.type": "producer", "min.insync.replicas": String(minInsyncReplicas)]
     }
 
     private static func integer(_ key: String, _ value: String, in range: ClosedRange<Int64>) throws(LogStoreError) -> Int64 {
