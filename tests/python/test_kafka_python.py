@@ -6,6 +6,7 @@ import uuid
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import NotEnoughReplicasError
 
 
 @pytest.mark.parametrize("compression", [None, "gzip", "snappy", "lz4", "zstd"])
@@ -44,12 +45,17 @@ def test_admin_creates_and_deletes_topics(broker):
     admin.close()
 
 
-def test_log_append_time_topic_reports_and_serves_the_broker_time(broker):
+def create_topic(broker, prefix, configs):
+    """A fresh one-partition topic with these topic configs; returns its name."""
     admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
-    name = f"kp-append-time-{uuid.uuid4().hex[:8]}"
-    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1,
-                                  topic_configs={"message.timestamp.type": "LogAppendTime"})])
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1, topic_configs=configs)])
     admin.close()
+    return name
+
+
+def test_log_append_time_topic_reports_and_serves_the_broker_time(broker):
+    name = create_topic(broker, "kp-append-time", {"message.timestamp.type": "LogAppendTime"})
     producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks=1, linger_ms=5)
     futures = [producer.send(name, value=b"v-%d" % i, timestamp_ms=1_000) for i in range(50)]
     producer.flush()
@@ -68,13 +74,7 @@ def test_log_append_time_topic_reports_and_serves_the_broker_time(broker):
 
 def test_min_insync_replicas_above_one_fails_acks_all_only(broker):
     # One broker is the only in-sync replica: Kafka answers acks=all with NOT_ENOUGH_REPLICAS.
-    from kafka.errors import NotEnoughReplicasError
-
-    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
-    name = f"kp-min-isr-{uuid.uuid4().hex[:8]}"
-    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1,
-                                  topic_configs={"min.insync.replicas": "2"})])
-    admin.close()
+    name = create_topic(broker, "kp-min-isr", {"min.insync.replicas": "2"})
     strict = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", retries=0, enable_idempotence=False)
     with pytest.raises(NotEnoughReplicasError):
         strict.send(name, value=b"refused").get(timeout=30)
