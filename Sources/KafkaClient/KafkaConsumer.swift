@@ -179,12 +179,7 @@ public final class KafkaConsumer: Sendable, Service {
     /// trip to the coordinator, and up to the session timeout when it cannot be reached.
     /// Returns once the consumer is closed, also when `beginClose()` started it.
     public func shutdown() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            blockingQueue.async {
-                self.close()
-                continuation.resume()
-            }
-        }
+        _ = try? await blocking { self.close() }
     }
 
     /// Starts `close()` on the consumer's own queue and returns at once, for callers that

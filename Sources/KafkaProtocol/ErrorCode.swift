@@ -10,8 +10,8 @@ public enum ErrorCode: Int16, Sendable {
     case coordinatorNotAvailable = 15
     case notCoordinator = 16
     case invalidTopicException = 17
-    case invalidRequiredAcks = 21
     case notEnoughReplicas = 19
+    case invalidRequiredAcks = 21
     case illegalGeneration = 22
     case inconsistentGroupProtocol = 23
     case invalidGroupId = 24

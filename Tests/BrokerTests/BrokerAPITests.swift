@@ -154,6 +154,19 @@ import TestSupport
         }
     }
 
+    @Test func metadataAutoCreatesNamedTopicsAndRefusesIllegalNames() async throws {
+        try await withBroker { port, _, _ in
+            let client = try WireClient(port: port)
+            var metadata = MetadataRequest()
+            metadata.topics = [MetadataRequest.Topic(name: "made-by-metadata"), MetadataRequest.Topic(name: "bad name!")]
+            let answered = try await client.send(.metadata, 8, metadata, expecting: MetadataResponse.self)
+            #expect(answered.topics.map(\.errorCode) == [0, 17])
+            #expect(answered.topics[0].partitions.count == 1 && answered.topics[1].partitions.isEmpty)
+            metadata.topics = nil  // every topic: the created one is there to stay
+            #expect(try await client.send(.metadata, 8, metadata, expecting: MetadataResponse.self).topics.map(\.name) == ["made-by-metadata"])
+        }
+    }
+
     @Test func groupProtocolOverTheWire() async throws {
         try await withBroker { port, _, _ in
             let client = try WireClient(port: port)

@@ -14,21 +14,19 @@ extension KafkaBroker {
             // Transactions are not supported: refuse rather than pretend.
             return respond(incoming, produceResponse(request, errorCode: ErrorCode.transactionalIdAuthorizationFailed.rawValue))
         }
-        let unknownTopics = configuration.autoCreateTopics ? request.topics.map(\.name).filter { store.describeTopic($0) == nil } : []
-        if !unknownTopics.isEmpty {
-            // Creating a topic writes and fsyncs files: not on an event loop. A name that
-            // cannot be created gets its error from `validateProduce`.
-            await offloaded { for name in unknownTopics { _ = try? self.partitionLog(name, 0, create: true) } }
-        }
         // Checked before this request's turn, appended in it, waited on after it: requests
         // behind this one append while it waits for its fsync.
-        var produces = request.topics.map { topic in
-            topic.partitions.map { partition -> PartitionProduce in
+        var produces: [[PartitionProduce]] = []
+        for topic in request.topics {
+            var partitions: [PartitionProduce] = []
+            for partition in topic.partitions {
                 guard case let .bytes(records) = partition.records else {
-                    return .done(PartitionProduceResult(errorCode: ErrorCode.corruptMessage.rawValue))
+                    partitions.append(.done(PartitionProduceResult(errorCode: ErrorCode.corruptMessage.rawValue)))
+                    continue
                 }
-                return validateProduce(topic: topic.name, partition: partition.index, records: records, acks: request.acks)
+                partitions.append(await validateProduce(topic: topic.name, partition: partition.index, records: records, acks: request.acks))
             }
+            produces.append(partitions)
         }
         await incoming.connection.writeTurn?.wait()
         for (t, topic) in request.topics.enumerated() {

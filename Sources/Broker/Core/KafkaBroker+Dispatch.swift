@@ -47,13 +47,13 @@ extension KafkaBroker: KafkaRequestHandler {
         }
     }
 
-    /// APIs that create, delete or fsync files run `offloaded`, off the event loops.
+    /// Admin APIs that create, delete or fsync files run `offloaded`, off the cooperative pool.
     private func route(_ api: ApiKey, _ request: IncomingRequest) async throws(KafkaProtocolError) -> RequestOutcome {
         switch api {
         case .produce: try await handleProduce(request)
         case .fetch: try await handleFetch(request)
         case .listOffsets: try handleListOffsets(request)
-        case .metadata: try await offloaded { () throws(KafkaProtocolError) in try self.handleMetadata(request) }  // may auto-create
+        case .metadata: try await handleMetadata(request)
         case .offsetCommit: try await handleOffsetCommit(request)
         case .offsetFetch: try handleOffsetFetch(request)
         case .findCoordinator: try handleFindCoordinator(request)

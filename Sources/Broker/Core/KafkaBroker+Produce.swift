@@ -34,12 +34,12 @@ enum PartitionProduce: Sendable {
 extension KafkaBroker {
     /// The checks that need no turn: `acks` (and, for acks=all, `min.insync.replicas`), the
     /// partition (created on first use) and the batches' framing and CRCs.
-    func validateProduce(topic: String, partition: Int32, records: ByteBuffer, acks: Int16) -> PartitionProduce {
+    func validateProduce(topic: String, partition: Int32, records: ByteBuffer, acks: Int16) async -> PartitionProduce {
         guard acks == 0 || acks == 1 || acks == -1 else {
             return .done(PartitionProduceResult(errorCode: ErrorCode.invalidRequiredAcks.rawValue))
         }
         do throws(LogStoreError) {
-            let log = try partitionLog(topic, partition, create: true)
+            let log = try await partitionLog(topic, partition, create: true)
             if acks == -1, case let required = log.config.minInsyncReplicas, required > 1 {
                 // The in-sync replicas are this node alone: Kafka answers the same on one broker.
                 return .done(PartitionProduceResult(errorCode: ErrorCode.notEnoughReplicas.rawValue,

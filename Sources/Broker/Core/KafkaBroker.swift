@@ -31,18 +31,23 @@ public final class KafkaBroker: Sendable {
         for code in codes where code != 0 { metrics.countError(api: api.description, code: code) }
     }
 
-    /// The partition log for a produce or fetch, creating the topic when auto-create is on.
-    func partitionLog(_ topic: String, _ partition: Int32, create: Bool) throws(LogStoreError) -> PartitionLog {
+    /// The partition log for a produce or a metadata request, creating the topic when
+    /// auto-create is on. Creating writes and fsyncs files, so it runs `offloaded`; a topic
+    /// that exists costs one lookup.
+    func partitionLog(_ topic: String, _ partition: Int32, create: Bool) async throws(LogStoreError) -> PartitionLog {
         do {
             return try store.partition(topic, partition)
         } catch {
             guard create, configuration.autoCreateTopics, store.describeTopic(topic) == nil else { throw error }
             try TopicName.validate(topic)
-            do {
-                try store.createTopic(topic, partitions: configuration.autoCreatePartitions)
-                logger.info("auto-created topic \(topic)")
-            } catch .topicAlreadyExists {
-                // Another connection created it first.
+            let store = store, partitions = configuration.autoCreatePartitions, logger = logger
+            try await offloaded { () throws(LogStoreError) in
+                do throws(LogStoreError) {
+                    try store.createTopic(topic, partitions: partitions)
+                    logger.info("auto-created topic \(topic)")
+                } catch .topicAlreadyExists {
+                    // Another connection created it first.
+                }
             }
             return try store.partition(topic, partition)
         }
