@@ -52,6 +52,56 @@ import Testing
         #expect(ProducerStateManager.decode(torn) == nil)
     }
 
+    @Test func aFormatOneSnapshotStillLoadsWithoutTimestamps() throws {
+        var manager = ProducerStateManager()
+        var header = try #require(makeBatch(count: 2, producerId: 4, epoch: 1, sequence: 0).withUnsafeBytes { RecordBatchHeader(bytes: $0) })
+        header.baseOffset = 10
+        manager.record(header)
+        // Format 1 is format 2 without the 8-byte timestamp after each batch.
+        var formatOne: [UInt8] = Array("TPS1".utf8)
+        formatOne.appendBigEndian(Int32(1))
+        formatOne.appendBigEndian(Int64(4))
+        formatOne.appendBigEndian(Int16(1))
+        formatOne.appendBigEndian(Int32(1))
+        for value in [Int32(0), Int32(1)] { formatOne.appendBigEndian(value) }
+        for value in [Int64(10), Int64(11)] { formatOne.appendBigEndian(value) }
+        formatOne.appendBigEndian(CRC32C.checksum(formatOne))
+        let loaded = try #require(ProducerStateManager.decode(formatOne))
+        #expect(loaded.producers[4]?.batches == [.init(firstSequence: 0, lastSequence: 1, firstOffset: 10, lastOffset: 11, maxTimestamp: -1)])
+        #expect(manager.producers[4]?.batches.first?.maxTimestamp == header.maxTimestamp)
+    }
+
+    /// Kafka answers a retried batch with the append time its original got, so a producer
+    /// that retries sees the same timestamp as the record in the log.
+    @Test(arguments: ["live", "clean restart", "crash"])
+    func aRetryOnALogAppendTimeTopicGetsTheOriginalAppendTime(when: String) throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let appendedAt = clock.function()
+        let pid: Int64
+        do {
+            let store = try LogStore(directory: dir.path, clock: clock.function)
+            try store.createTopic("t", partitions: 1, configs: ["message.timestamp.type": "LogAppendTime"])
+            pid = try store.producerIds.next()
+            let log = try store.partition("t", 0)
+            #expect(try log.append(makeBatch(count: 2, producerId: pid, epoch: 0, sequence: 0)).logAppendTimeMs == appendedAt)
+            clock.advance(by: 60_000)
+            switch when {
+            case "clean restart": try store.close()
+            case "crash": store.simulateCrash()
+            default:
+                let retry = try log.append(makeBatch(count: 2, producerId: pid, epoch: 0, sequence: 0))
+                #expect(retry.isDuplicate && retry.baseOffset == 0 && retry.logAppendTimeMs == appendedAt)
+                try store.close()
+                return
+            }
+        }
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        let retry = try store.partition("t", 0).append(makeBatch(count: 2, producerId: pid, epoch: 0, sequence: 0))
+        #expect(retry.isDuplicate && retry.baseOffset == 0 && retry.logAppendTimeMs == appendedAt)
+        try store.close()
+    }
+
     @Test(arguments: [true, false])
     func stateSurvivesRestart(clean: Bool) throws {
         let dir = TemporaryDirectory()

@@ -84,6 +84,7 @@ extension PartitionLog {
         var toWrite: [(header: RecordBatchHeader, range: Range<Int>)] = []
         var first: Int64?
         var last: Int64 = -1
+        var duplicateAppendTime: Int64 = -1
         var nextOffset = state.nextOffset
         let stampAppendTime = state.config.timestampType == .logAppendTime
         for (header, range) in batches {
@@ -91,6 +92,7 @@ extension PartitionLog {
             case let .duplicate(original):
                 first = first ?? original.firstOffset
                 last = max(last, original.lastOffset)
+                duplicateAppendTime = original.maxTimestamp
             case .append:
                 var assigned = header
                 assigned.baseOffset = nextOffset
@@ -103,8 +105,10 @@ extension PartitionLog {
             }
         }
         guard !toWrite.isEmpty else {
+            // A retry is answered with the append time its original got, as Kafka does.
             return AppendResult(baseOffset: first ?? -1, lastOffset: last,
-                                logStartOffset: state.logStartOffset, isDuplicate: true)
+                                logStartOffset: state.logStartOffset, isDuplicate: true,
+                                logAppendTimeMs: stampAppendTime ? duplicateAppendTime : -1)
         }
         let incoming = toWrite.reduce(0) { $0 + $1.header.totalSize }
         try rollIfNeeded(incomingBytes: incoming, lastOffset: nextOffset - 1, now: now, state: &state)

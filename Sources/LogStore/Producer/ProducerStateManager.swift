@@ -16,6 +16,9 @@ struct ProducerStateManager: Sendable, Equatable {
         var lastSequence: Int32
         var firstOffset: Int64
         var lastOffset: Int64
+        /// The batch's `maxTimestamp` as stored: on a `LogAppendTime` topic, its append time,
+        /// which a retry of it is answered with (Kafka's `BatchMetadata.timestamp`).
+        var maxTimestamp: Int64
     }
 
     struct Entry: Sendable, Equatable {
@@ -62,7 +65,8 @@ struct ProducerStateManager: Sendable, Equatable {
     mutating func record(_ header: RecordBatchHeader) {
         guard header.producerId >= 0, header.baseSequence >= 0 else { return }
         let batch = BatchMetadata(firstSequence: header.baseSequence, lastSequence: header.lastSequence,
-                                  firstOffset: header.baseOffset, lastOffset: header.lastOffset)
+                                  firstOffset: header.baseOffset, lastOffset: header.lastOffset,
+                                  maxTimestamp: header.maxTimestamp)
         var entry = producers[header.producerId] ?? Entry(epoch: header.producerEpoch, batches: [])
         if header.producerEpoch != entry.epoch {
             entry = Entry(epoch: header.producerEpoch, batches: [])
@@ -82,9 +86,12 @@ struct ProducerStateManager: Sendable, Equatable {
 }
 
 extension ProducerStateManager {
+    /// Snapshot format 2 added each batch's `maxTimestamp`; format 1 files still load.
+    private static let magic1 = Array("TPS1".utf8), magic2 = Array("TPS2".utf8)
+
     /// Snapshot bytes: magic, entries, and a CRC-32C trailer that rejects a torn file.
     func encoded() -> [UInt8] {
-        var bytes: [UInt8] = Array("TPS1".utf8)
+        var bytes: [UInt8] = Self.magic2
         bytes.appendBigEndian(Int32(producers.count))
         for (id, entry) in producers.sorted(by: { $0.key < $1.key }) {
             bytes.appendBigEndian(id)
@@ -95,6 +102,7 @@ extension ProducerStateManager {
                 bytes.appendBigEndian(batch.lastSequence)
                 bytes.appendBigEndian(batch.firstOffset)
                 bytes.appendBigEndian(batch.lastOffset)
+                bytes.appendBigEndian(batch.maxTimestamp)
             }
         }
         bytes.appendBigEndian(CRC32C.checksum(bytes))
@@ -103,7 +111,13 @@ extension ProducerStateManager {
 
     /// Decodes a snapshot, or nil when it is torn or corrupt.
     static func decode(_ bytes: [UInt8]) -> ProducerStateManager? {
-        guard bytes.count >= 12, bytes.prefix(4).elementsEqual("TPS1".utf8) else { return nil }
+        guard bytes.count >= 12 else { return nil }
+        let hasTimestamps: Bool
+        switch Array(bytes.prefix(4)) {
+        case magic1: hasTimestamps = false
+        case magic2: hasTimestamps = true
+        default: return nil
+        }
         let body = bytes.dropLast(4)
         let crc: UInt32 = bytes.readBigEndian(at: bytes.count - 4)
         guard CRC32C.checksum(Array(body)) == crc else { return nil }
@@ -119,7 +133,13 @@ extension ProducerStateManager {
                 guard let first: Int32 = reader.read(), let last: Int32 = reader.read(),
                       let firstOffset: Int64 = reader.read(), let lastOffset: Int64 = reader.read()
                 else { return nil }
-                entry.batches.append(BatchMetadata(firstSequence: first, lastSequence: last, firstOffset: firstOffset, lastOffset: lastOffset))
+                var maxTimestamp: Int64 = -1
+                if hasTimestamps {
+                    guard let stored: Int64 = reader.read() else { return nil }
+                    maxTimestamp = stored
+                }
+                entry.batches.append(BatchMetadata(firstSequence: first, lastSequence: last, firstOffset: firstOffset,
+                                                   lastOffset: lastOffset, maxTimestamp: maxTimestamp))
             }
             state.producers[id] = entry
         }
