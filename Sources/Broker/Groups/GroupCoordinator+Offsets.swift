@@ -44,13 +44,14 @@ extension GroupCoordinator {
     }
 
     /// Deletes an empty group and its committed offsets (DeleteGroups).
-    public func delete(groupId: String) -> Int16 {
+    /// The journal's fsync runs off the actor, which other groups' requests can use meanwhile.
+    public func delete(groupId: String) async -> Int16 {
         let known = groups[groupId] != nil || !offsets.committed(group: groupId).isEmpty
         guard known else { return GroupErrorCode.groupIdNotFound.rawValue }
         if let group = groups[groupId], !group.isEmpty { return GroupErrorCode.nonEmptyGroup.rawValue }
         groups[groupId] = nil
         do {
-            try offsets.deleteGroup(groupId)
+            try await offloaded { [offsets] () throws(LogStoreError) in try offsets.deleteGroup(groupId) }
         } catch {
             logger.error("deleting offsets of group \(groupId) failed: \(error)")
             return -1
