@@ -47,6 +47,7 @@ extension Tributary {
                 let sampleEvery = rate > 0 ? 1 : 16
                 let clock = ContinuousClock()
                 let started = clock.now
+                var queueFullWaits = 0
                 do {
                     for index in 0..<count {
                         if rate > 0 {
@@ -66,6 +67,7 @@ extension Tributary {
                                 try producer.enqueue(message, handler: handler)
                                 break
                             } catch where error.isQueueFull {
+                                queueFullWaits += 1
                                 Thread.sleep(forTimeInterval: 0.000_2)
                             }
                         }
@@ -75,6 +77,9 @@ extension Tributary {
                 let elapsed = clock.now - started
                 deliveries.progress.finish()
                 report(count: count, bytes: count * size, elapsed: elapsed, latencies: deliveries.latencies)
+                if queueFullWaits > 0 {
+                    FileHandle.standardError.write(Data("waited \(queueFullWaits) times for room in librdkafka's queue of \(window) messages\n".utf8))
+                }
             }
         }
 
