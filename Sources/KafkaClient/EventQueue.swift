@@ -70,9 +70,14 @@ final class EventQueue: Sendable {
         }
     }
 
+    /// Ends the queue: events not yet handed out are dropped (their messages were not
+    /// committed, so the group hands them out again), and a waiting `next()` gets nil.
     func finish() {
         let waiter = state.withLock { state in
             state.finished = true
+            state.events = []
+            state.staged = []
+            state.head = 0
             defer { state.waiter = nil }
             return state.waiter?.continuation
         }

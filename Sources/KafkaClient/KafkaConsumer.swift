@@ -25,6 +25,7 @@ public final class KafkaConsumer: Sendable, Service {
     /// cooperative pool.
     private let blockingQueue = DispatchQueue(label: "tributary.kafka.consumer.blocking")
     private let closed = Atomic<Bool>(false)
+    private let closing = Atomic<Bool>(false)
 
     private let queue = EventQueue()
 
@@ -167,12 +168,16 @@ public final class KafkaConsumer: Sendable, Service {
         try KafkaError.check(rd_kafka_resume_partitions(handle.pointer, list), "resume")
     }
 
-    /// Leaves the group (committing if auto-commit is on), stops polling and ends `events`.
+    /// True once `close()` or `beginClose()` was called: `events` has ended and commits fail.
+    public var isClosing: Bool { closing.load(ordering: .relaxed) }
+
+    /// Leaves the group (committing if auto-commit is on), stops polling and ends `events`,
+    /// dropping events not yet handed out.
     public func close() {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
+        stopDelivering()
         poller.stop()
         rd_kafka_consumer_close(handle.pointer)
-        poller.finish()
     }
 
     /// `close()` without holding up the caller's thread: leaving the group takes a round
@@ -183,9 +188,16 @@ public final class KafkaConsumer: Sendable, Service {
     }
 
     /// Starts `close()` on the consumer's own queue and returns at once, for callers that
-    /// must not wait (a graceful-shutdown handler); `events` ends when it is done.
+    /// must not wait (a graceful-shutdown handler). `events` ends at once: a message still
+    /// buffered is not handed out, so a caller's loop stops after the message in hand.
     public func beginClose() {
+        stopDelivering()
         blockingQueue.async { self.close() }
+    }
+
+    private func stopDelivering() {
+        closing.store(true, ordering: .relaxed)
+        queue.finish()
     }
 
     /// Runs until graceful shutdown, then closes.
@@ -256,8 +268,6 @@ final class ConsumerPollLoop: Sendable {
         thread?.stop()
         buffer?.release()
     }
-
-    func finish() { continuation.finish() }
 
     /// librdkafka finds a message's headers and timestamp from the pointer it returned, so
     /// the pointer itself (never a copy of the struct) must be passed on.

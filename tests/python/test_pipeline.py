@@ -192,6 +192,28 @@ def test_report_service_killed_mid_stream_loses_and_duplicates_nothing(broker, r
     assert len({e["EventId"] for e in events}) == 3000
 
 
+def test_report_service_stopped_mid_backlog_exits_promptly_and_loses_and_duplicates_nothing(broker, report_factory):
+    """SIGTERM while thousands of events wait: the message in hand is finished or left
+    uncommitted, the buffered rest is not touched, and a restart stores what is left once."""
+    create_events_topic(broker.bootstrap)
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "enable.idempotence": True})
+    for i in range(5000):
+        producer.produce(TOPIC, value=json.dumps({"EventType": "CarAdded", "EventDescription": f"car {i}",
+                                                  "OccuredOn": "2026-11-22T12:00:00.000+00:00", "EventId": f"id-{i}"}).encode())
+    producer.flush(30)
+    service = report_factory(broker.bootstrap).start()
+    deadline = time.time() + 30
+    while len(service.events()) < 200 and time.time() < deadline:
+        time.sleep(0.02)
+    started = time.time()
+    assert service.stop() == 0, "SIGTERM during a backlog should exit cleanly"
+    assert time.time() - started < 15
+    service.start()
+    events = service.wait_for(5000)
+    assert len(events) == 5000
+    assert len({e["EventId"] for e in events}) == 5000
+
+
 def test_pipeline_on_the_mock_cluster(report_factory, tmp_path):
     mock = subprocess.Popen([TRIBUTARY, "mock-kafka", "--topic", f"{TOPIC}:1"], stdout=subprocess.PIPE)
     try:

@@ -69,12 +69,18 @@ public final class ReportConsumer: Service, Sendable {
 
     /// Stores one message, retrying (the storage may be busy or full) until it is stored
     /// and committed or the service stops: skipping it would let a later commit lose it.
+    /// Stopping first is safe: the offset is not committed, so the group hands the message
+    /// out again and the store drops it if it was stored.
     func handle(_ message: KafkaConsumerMessage, consumer: KafkaConsumer) async {
         while !Task.isCancelled {
             do {
                 try await storeAndCommit(message, consumer: consumer)
                 return
             } catch {
+                if consumer.isClosing {
+                    logger.info("stopping with \(message.topic)[\(message.partition)]@\(message.offset) uncommitted: \(error)")
+                    return
+                }
                 logger.error("could not store or commit \(message.topic)[\(message.partition)]@\(message.offset), retrying: \(error)")
                 try? await Task.sleep(for: .seconds(1))
             }
