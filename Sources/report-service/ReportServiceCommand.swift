@@ -1,9 +1,9 @@
 import ArgumentParser
+import CommandSupport
 import Configuration
 import Foundation
 import Logging
 import ReportService
-import SystemPackage
 
 /// `report-service`: consumes the car shop's reported events and serves reports over HTTP.
 ///
@@ -43,9 +43,9 @@ struct ReportServiceCommand: AsyncParsableCommand {
         ]
         if let file = config ?? environment["REPORT_SERVICE_CONFIG"] {
             do {
-                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+                providers.append(try SettingsFile.provider(path: file, knownKeys: Set(given.map(\.0))))
             } catch {
-                throw ValidationError("cannot read --config \(file): \(error)")
+                throw ValidationError("--config: \(error)")
             }
         }
         let reader = ConfigReader(providers: providers)

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Broker
+import CommandSupport
 import Configuration
 import Foundation
 import Logging
-import SystemPackage
 import LogStore
 
 /// `tributaryd`: the Kafka-compatible broker daemon.
@@ -68,9 +68,9 @@ struct Tributaryd: AsyncParsableCommand {
         let file = config ?? ProcessInfo.processInfo.environment["TRIBUTARY_CONFIG"]
         if let file {
             do {
-                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+                providers.append(try SettingsFile.provider(path: file, knownKeys: Set(given.map(\.0))))
             } catch {
-                throw ValidationError("cannot read --config \(file): \(error)")
+                throw ValidationError("--config: \(error)")
             }
         }
         return ConfigReader(providers: providers)
