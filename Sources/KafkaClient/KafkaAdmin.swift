@@ -15,7 +15,9 @@ public final class KafkaAdmin: Sendable {
     public init(bootstrapServers: String, properties: [String: String] = [:], logger: Logger = Logger(label: "tributary.kafka.admin")) throws(KafkaError) {
         self.bootstrapServers = bootstrapServers
         self.logger = logger
-        var all = ["bootstrap.servers": bootstrapServers]
+        // Describing a topic must not create it: librdkafka's producer handles (which admin
+        // clients are) otherwise ask the broker to auto-create the topics they look up.
+        var all = ["bootstrap.servers": bootstrapServers, "allow.auto.create.topics": "false"]
         all.merge(properties) { $1 }
         handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: all, logger: logger)
         let handle = handle

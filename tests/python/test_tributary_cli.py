@@ -1,6 +1,7 @@
 """The `tributary` CLI end to end: against tributaryd, and against librdkafka's mock cluster
 started by `tributary mock-kafka` (a Kafka that Tributary did not write)."""
 
+import json
 import os
 import signal
 import subprocess
@@ -83,3 +84,35 @@ def test_bench_refuses_a_zero_window(broker):
     result = cli(broker.bootstrap, "bench", "produce", "--window", "0", check=False)
     assert result.returncode != 0
     assert b"--window must be positive" in result.stderr
+
+
+def test_describing_or_reading_a_missing_topic_does_not_create_it(broker):
+    """The admin client asks the broker not to auto-create what it looks up (librdkafka's
+    producer-type handles otherwise do), so a typo is reported, not created."""
+    described = cli(broker.bootstrap, "topics", "describe", "no-such-topic", check=False)
+    assert described.returncode != 0 and b"does not exist" in described.stderr, described
+    consumed = cli(broker.bootstrap, "consume", "no-such-topic", "--count", "1", check=False)
+    assert consumed.returncode != 0 and b"does not exist" in consumed.stderr, consumed
+    assert "no-such-topic" not in cli(broker.bootstrap, "topics", "list").stdout.decode().split()
+
+
+def test_tributaryd_takes_numbers_and_booleans_from_its_config_file(broker_factory, tmp_path):
+    from kafka_wire import RawClient, parse_produce_v3, produce_v3, record_batch
+
+    settings = tmp_path / "tributaryd.json"
+    settings.write_text(json.dumps({"auto-create-topics": False, "message-max-bytes": 1000, "flush": "never"}))
+    broker = broker_factory(["--config", str(settings)]).start()
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("not-created", 0, record_batch([b"x"])))
+    assert parse_produce_v3(client.receive_frame())[1][0][2] == 3  # UNKNOWN_TOPIC_OR_PARTITION: no auto-create
+    cli(broker.bootstrap, "topics", "create", "small", "--partitions", "1")
+    client.send(produce_v3("small", 0, record_batch([b"y" * 2000]), correlation_id=2))
+    assert parse_produce_v3(client.receive_frame())[1][0][2] == 10  # MESSAGE_TOO_LARGE: the number applied
+    client.close()
+
+    for bad, message in [({"auto-create-topic": False}, b'unknown setting "auto-create-topic"'),
+                         ({"listen": ["127.0.0.1:1"]}, b'"listen" must be a string, number or boolean')]:
+        settings.write_text(json.dumps(bad))
+        result = subprocess.run([os.path.join(ROOT, ".build", "debug", "tributaryd"), "--config", str(settings)],
+                                capture_output=True, timeout=60)
+        assert result.returncode != 0 and message in result.stderr, result.stderr
