@@ -24,6 +24,14 @@ struct ShopOptions: ParsableArguments {
     @Option(name: .customLong("publish-timeout"), help: "Seconds to try delivering events before leaving them pending.")
     var publishTimeout = 5
 
+    func validate() throws {
+        // librdkafka reads a message timeout of 0 as "never give up", which would hang the
+        // command while the broker is down instead of leaving the events pending.
+        guard (1...3600).contains(publishTimeout) else {
+            throw ValidationError("--publish-timeout must be 1...3600 seconds, got \(publishTimeout)")
+        }
+    }
+
     func store() throws(CarShopError) -> CarShopStore {
         try CarShopStore(path: db)
     }

@@ -80,3 +80,8 @@ def test_invalid_input_is_a_clear_error(broker, tmp_path):
         result = carshop(db, broker.bootstrap, *args, check=False)
         assert result.returncode != 0
         assert message in result.stderr, result.stderr
+    # 0 would be librdkafka's "retry forever": the command would hang with the broker down.
+    result = subprocess.run([CARSHOP, "customers", "add", "--name", "Zero", "--leg-power", "1", "--hand-power", "1",
+                             "--db", db, "--bootstrap-servers", "127.0.0.1:1", "--publish-timeout", "0"],
+                            capture_output=True, timeout=60)
+    assert result.returncode != 0 and b"--publish-timeout must be 1...3600" in result.stderr, result.stderr
