@@ -100,12 +100,45 @@ struct CoordinatorFixture {
         try await Task.sleep(for: .milliseconds(50))
         #expect(await f.coordinator.describe(groupId: "g").state == .preparingRebalance)
         #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a) == GroupErrorCode.rebalanceInProgress.rawValue)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 0, memberId: a) == GroupErrorCode.illegalGeneration.rawValue)
         #expect(await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [:]).errorCode == GroupErrorCode.rebalanceInProgress.rawValue)
+        // While members rejoin, the current generation still commits what it is giving up.
+        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: 1, memberId: a) == 0)
+        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: 0, memberId: a) == GroupErrorCode.illegalGeneration.rawValue)
         let rejoinA = await f.coordinator.join(f.joinInput(a))
         let joinedB = await joinB
         #expect(rejoinA.generationId == 2 && joinedB.generationId == 2)
         #expect(rejoinA.leader == a)  // the leader keeps its role
         #expect(await f.coordinator.validateCommit(groupId: "g", generationId: 2, memberId: a) == GroupErrorCode.rebalanceInProgress.rawValue)
+    }
+
+    /// A client whose JoinGroup or SyncGroup timed out sends it again; the first request
+    /// must still get an answer, or the connection it came on would wait for ever.
+    @Test func aReSentJoinOrSyncAnswersTheRequestItReplaces() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a))
+        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [a: [1]])
+        let b = await f.newMemberId()
+        let firstJoin = Task { await f.coordinator.join(f.joinInput(b)) }
+        try await Task.sleep(for: .milliseconds(50))
+        let secondJoin = Task { await f.coordinator.join(f.joinInput(b)) }
+        // b's first JoinGroup is answered as soon as the second one replaces it.
+        let replaced = try #require(await answer(of: firstJoin))
+        #expect(replaced.errorCode == GroupErrorCode.rebalanceInProgress.rawValue)
+        let rejoinA = await f.coordinator.join(f.joinInput(a))
+        let joinedB = try #require(await answer(of: secondJoin))
+        #expect(rejoinA.generationId == 2 && joinedB.generationId == 2)
+
+        // The follower's SyncGroup, sent twice before the leader's.
+        let leader = rejoinA.leader, follower = leader == a ? b : a
+        let firstSync = Task { await f.coordinator.sync(groupId: "g", generationId: 2, memberId: follower, assignments: [:]) }
+        try await Task.sleep(for: .milliseconds(50))
+        let secondSync = Task { await f.coordinator.sync(groupId: "g", generationId: 2, memberId: follower, assignments: [:]) }
+        #expect(await answer(of: firstSync)?.errorCode == GroupErrorCode.rebalanceInProgress.rawValue)
+        _ = await f.coordinator.sync(groupId: "g", generationId: 2, memberId: leader, assignments: [leader: [1], follower: [2]])
+        #expect(await answer(of: secondSync)?.assignment == [2])
     }
 
     @Test func aSilentMemberIsRemovedAfterItsSessionTimeout() async throws {
@@ -188,4 +221,17 @@ struct CoordinatorFixture {
 
 extension CoordinatorFixture {
     func generation() async -> Int32 { await coordinator.currentGeneration(groupId: "g") }
+}
+
+/// `task`'s result, or nil if it has none within `seconds`: a request the coordinator never
+/// answers fails the test instead of hanging it (awaiting the task itself would hang).
+func answer<T: Sendable>(of task: Task<T, Never>, within seconds: Int = 5) async -> T? {
+    let result = Mutex<T?>(nil)
+    Task { let value = await task.value; result.withLock { $0 = value } }
+    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+    while ContinuousClock.now < deadline {
+        if let value = result.withLock({ $0 }) { return value }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return nil
 }

@@ -20,6 +20,8 @@ extension GroupCoordinator {
         case .completingRebalance:
             group.members[memberId]?.lastHeartbeatMs = clock()
             return await withCheckedContinuation { continuation in
+                // As in JoinGroup: a re-sent SyncGroup answers the one it replaces.
+                group.members[memberId]?.pendingSync?.resume(returning: failure(.rebalanceInProgress))
                 group.members[memberId]?.pendingSync = continuation
                 if memberId == group.leaderId { completeSync(group, assignments: assignments) }
             }
@@ -47,13 +49,11 @@ extension GroupCoordinator {
         switch group.state {
         case .empty, .dead:
             return GroupErrorCode.unknownMemberId.rawValue
-        case .preparingRebalance:
-            group.members[memberId]?.lastHeartbeatMs = clock()
-            return GroupErrorCode.rebalanceInProgress.rawValue
-        case .completingRebalance, .stable:
+        case .preparingRebalance, .completingRebalance, .stable:
+            // As Kafka: a member of an older generation is told so before anything else.
             guard generationId == group.generationId else { return GroupErrorCode.illegalGeneration.rawValue }
             group.members[memberId]?.lastHeartbeatMs = clock()
-            return 0
+            return group.state == .preparingRebalance ? GroupErrorCode.rebalanceInProgress.rawValue : 0
         }
     }
 

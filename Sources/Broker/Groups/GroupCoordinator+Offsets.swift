@@ -12,9 +12,10 @@ extension GroupCoordinator {
         if generationId < 0, memberId.isEmpty { return GroupErrorCode.unknownMemberId.rawValue }
         guard group.members[memberId] != nil else { return GroupErrorCode.unknownMemberId.rawValue }
         guard generationId == group.generationId else { return GroupErrorCode.illegalGeneration.rawValue }
-        if group.state == .preparingRebalance || group.state == .completingRebalance {
-            return GroupErrorCode.rebalanceInProgress.rawValue
-        }
+        // While members rejoin (PreparingRebalance) the current generation may still commit:
+        // that is when clients commit the partitions they are giving up. Only between the
+        // joins and the new assignment (CompletingRebalance) is a commit refused, as in Kafka.
+        if group.state == .completingRebalance { return GroupErrorCode.rebalanceInProgress.rawValue }
         group.members[memberId]?.lastHeartbeatMs = clock()
         return 0
     }

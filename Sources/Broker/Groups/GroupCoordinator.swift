@@ -95,6 +95,12 @@ public actor GroupCoordinator {
         }
 
         return await withCheckedContinuation { continuation in
+            guard group.members[memberId] != nil else {
+                return continuation.resume(returning: .error(.unknownMemberId, memberId: memberId))
+            }
+            // A client that timed out re-sends its JoinGroup: the older request must still be
+            // answered, or its connection would wait on it for ever.
+            group.members[memberId]?.pendingJoin?.resume(returning: .error(.rebalanceInProgress, memberId: memberId))
             group.members[memberId]?.pendingJoin = continuation
             maybeCompleteJoin(group)
         }
