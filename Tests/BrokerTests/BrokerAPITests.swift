@@ -67,6 +67,24 @@ import TestSupport
         }
     }
 
+    /// Some data but less than `min_bytes`: the fetch waits out `max_wait_ms` for more instead
+    /// of reading the partition again and again (which would spin a core).
+    @Test func aFetchBelowMinBytesWaitsWithoutRereading() async throws {
+        try await withBroker { port, http, _ in
+            let client = try WireClient(port: port)
+            _ = try await client.send(.produce, 8, produceRequest("few", batch(["only"])), expecting: ProduceResponse.self)
+            let started = ContinuousClock.now
+            let response = try await client.send(.fetch, 11, fetchRequest("few", offset: 0, maxWaitMs: 500, minBytes: 1_000_000),
+                                                 expecting: FetchResponse.self)
+            #expect(ContinuousClock.now - started >= .milliseconds(450))
+            #expect(response.topics.first?.partitions.first?.records.values == ["only"])
+            let metrics = try await httpGet(port: http, path: "/metrics").1
+            let reads = metrics.split(separator: "\n").first { $0.hasPrefix("tributary_fetch_reads_total ") }
+            let count = reads.flatMap { Int($0.split(separator: " ").last ?? "") } ?? -1
+            #expect((1...3).contains(count), "fetch passes: \(count)")
+        }
+    }
+
     @Test func produceErrorsUseKafkasCodes() async throws {
         try await withBroker { port, http, _ in
             let client = try WireClient(port: port)

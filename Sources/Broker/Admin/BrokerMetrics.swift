@@ -17,6 +17,9 @@ public final class BrokerMetrics: Sendable {
     let bytesOut: CoreMetrics.Counter
     let produceLatency: CoreMetrics.Timer
     let fetchLatency: CoreMetrics.Timer
+    /// Passes over a fetch's partitions: above the Fetch request count when long polls wake
+    /// and read again before they have `min_bytes`.
+    let fetchReads: CoreMetrics.Counter
     let openConnections: CoreMetrics.Meter
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -32,6 +35,7 @@ public final class BrokerMetrics: Sendable {
         bytesOut = CoreMetrics.Counter(label: "tributary_bytes_out_total", factory: factory)
         produceLatency = CoreMetrics.Timer(label: "tributary_produce_latency_seconds", factory: factory)
         fetchLatency = CoreMetrics.Timer(label: "tributary_fetch_latency_seconds", factory: factory)
+        fetchReads = CoreMetrics.Counter(label: "tributary_fetch_reads_total", factory: factory)
         openConnections = CoreMetrics.Meter(label: "tributary_open_connections", factory: factory)
     }
 

@@ -29,6 +29,7 @@ extension KafkaBroker {
         let deadline = clock.now.advanced(by: .milliseconds(Int64(max(maxWaitMs, 0))))
         while true {
             let results = readOnce(partitions, maxBytes: Int(maxBytes))
+            metrics.fetchReads.increment()
             let total = results.reduce(0) { $0 + $1.byteCount }
             let anyError = results.contains { $0.errorCode != 0 }
             let remaining = deadline - clock.now
@@ -36,12 +37,16 @@ extension KafkaBroker {
                 metrics.bytesOut.increment(by: Int64(total))
                 return results
             }
+            // Wait for more than this pass saw: "any data at all" would already hold when some
+            // (fewer than minBytes) is there, and the loop would spin until the deadline.
             let targets = Set(partitions.map { TopicPartition($0.topic, $0.partition) })
-            let offsets = partitions.map { ($0.topic, $0.partition, $0.fetchOffset) }
+            let seen = zip(partitions, results).map { request, result in
+                (request.topic, request.partition, max(result.highWatermark, request.fetchOffset))
+            }
             let store = store
             await notifier.wait(for: targets, timeout: remaining) {
-                offsets.contains { topic, partition, offset in
-                    ((try? store.partition(topic, partition))?.highWatermark ?? -1) > offset
+                seen.contains { topic, partition, highWatermark in
+                    ((try? store.partition(topic, partition))?.highWatermark ?? -1) > highWatermark
                 }
             }
         }
