@@ -63,6 +63,22 @@ import Testing
         #expect(records == builder.records)
     }
 
+    /// Record lengths and counts are a producer's bytes: out of range they throw, never trap.
+    @Test func hostileLengthsAndCountsThrow() {
+        var hugeRecord: [UInt8] = []
+        Varint.append(Int64.max, to: &hugeRecord)
+        var body: [UInt8] = [0]  // attributes
+        Varint.append(0, to: &body)  // timestamp delta
+        Varint.append(0, to: &body)  // offset delta
+        Varint.append(Int64.max, to: &body)  // key length
+        var hugeField: [UInt8] = []
+        Varint.append(Int64(body.count), to: &hugeField)
+        hugeField += body
+        for (bytes, count) in [(hugeRecord, 1), (hugeField, 1), ([UInt8](), -1)] {
+            #expect(throws: RecordDecodingError.self) { try bytes.withUnsafeBytes { try Record.decodeAll($0, count: count) } }
+        }
+    }
+
     @Test func corruptionIsDetected() throws {
         var builder = RecordBatchBuilder(firstTimestamp: 0)
         builder.append(key: nil, value: Array("hello".utf8))

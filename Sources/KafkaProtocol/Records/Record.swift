@@ -57,11 +57,13 @@ extension Record {
 
     /// Decodes the records of an uncompressed batch (the bytes after the 61-byte header).
     public static func decodeAll(_ bytes: UnsafeRawBufferPointer, count: Int) throws(RecordDecodingError) -> [Record] {
+        guard count >= 0 else { throw RecordDecodingError(description: "negative record count \(count)") }
         var records: [Record] = []
         records.reserveCapacity(min(count, bytes.count / 7))
         var index = 0
         for _ in 0..<count {
-            guard let length = Varint.read(bytes, at: &index), length >= 0, index + Int(length) <= bytes.count else {
+            // Lengths come from a producer: compare without adding, which could overflow.
+            guard let length = Varint.read(bytes, at: &index), length >= 0, length <= bytes.count - index else {
                 throw RecordDecodingError(description: "record length out of bounds at byte \(index)")
             }
             let end = index + Int(length)
@@ -96,7 +98,7 @@ extension Record {
     private static func readBytes(_ bytes: UnsafeRawBufferPointer, at index: inout Int) throws(RecordDecodingError) -> [UInt8]?? {
         guard let length = Varint.read(bytes, at: &index) else { return nil }
         if length == -1 { return .some(nil) }
-        guard length >= 0, index + Int(length) <= bytes.count else {
+        guard length >= 0, length <= bytes.count - index else {
             throw RecordDecodingError(description: "record field length \(length) out of bounds")
         }
         let value = Array(bytes[index..<(index + Int(length))])

@@ -50,13 +50,18 @@ extension LogSegment {
             if found == nil, header.maxTimestamp >= target { found = (header, at) }
         }
         guard let (header, at) = found else { return nil }
-        guard header.compression == CompressionCodec.none else { return (header.baseOffset, header.maxTimestamp) }
+        // Under LogAppendTime every record of a batch has its append time, `maxTimestamp`.
+        guard header.compression == CompressionCodec.none, !header.usesLogAppendTime else {
+            return (header.baseOffset, header.maxTimestamp)
+        }
         let bytes = try log.read(count: header.totalSize, at: at)
         let records = try? bytes.withUnsafeBytes { raw in
             try Record.decodeAll(UnsafeRawBufferPointer(rebasing: raw[RecordBatchHeader.size...]), count: Int(header.recordCount))
         }
-        for record in records ?? [] where header.firstTimestamp + record.timestampDelta >= target {
-            return (header.baseOffset + Int64(record.offsetDelta), header.firstTimestamp + record.timestampDelta)
+        // Timestamps and deltas are the producer's bytes: wrapping arithmetic, as Kafka's
+        // `long`s do, so a hostile batch cannot trap the broker.
+        for record in records ?? [] where header.firstTimestamp &+ record.timestampDelta >= target {
+            return (header.baseOffset &+ Int64(record.offsetDelta), header.firstTimestamp &+ record.timestampDelta)
         }
         return (header.baseOffset, header.maxTimestamp)
     }
