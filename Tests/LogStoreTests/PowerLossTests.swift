@@ -181,3 +181,35 @@ extension PowerLossTests {
         try recovered.close()
     }
 }
+
+extension PowerLossTests {
+    /// Data that recovery finds past the checkpoint may exist only in the page cache (the
+    /// process died, the machine did not). It must be fsync'd before an acks=all waiter on it
+    /// is answered: here a retried idempotent batch, answered from the recovered log.
+    @Test func recoveredDataIsSyncedBeforeItIsAcknowledged() async throws {
+        let live = TemporaryDirectory()
+        let trace = try #require(SyncTrace.start(under: live.path))
+        defer { trace.stop() }
+        let pid: Int64
+        do {
+            let store = try LogStore(directory: live.path)
+            try store.createTopic("orders", partitions: 1)
+            pid = try store.producerIds.next()
+            _ = try store.partition("orders", 0).append(makeBatch(count: 3, producerId: pid, epoch: 0, sequence: 0))
+            store.simulateCrash()  // appended, never fsync'd
+        }
+        let reopened = try LogStore(directory: live.path)
+        let log = try reopened.partition("orders", 0)
+        let retry = try log.append(makeBatch(count: 3, producerId: pid, epoch: 0, sequence: 0))
+        #expect(retry.isDuplicate && retry.baseOffset == 0)
+        try await log.sync(upTo: retry.lastOffset + 1)  // the producer is told its batch is durable
+
+        let image = TemporaryDirectory()
+        var random = SeededGenerator(seed: 7)
+        try trace.materializeCrash(at: image.path, using: &random)
+        reopened.simulateCrash()
+        let recovered = try LogStore(directory: image.path)
+        #expect(try recovered.partition("orders", 0).highWatermark == 3)
+        try recovered.close()
+    }
+}

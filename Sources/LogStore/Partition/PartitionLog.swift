@@ -59,9 +59,22 @@ public final class PartitionLog: Sendable {
         flushQueue = DispatchQueue(label: "tributary.flush.\(topic)-\(partition)")
         let loaded = try LogLoader(directory: directory, config: config, clock: clock, logger: logger)
             .load(cleanShutdown: cleanShutdown)
-        state = Mutex(State(config: config, segments: loaded.segments, producers: loaded.producers,
+        var initial = State(config: config, segments: loaded.segments, producers: loaded.producers,
                             durableOffset: loaded.recoveryPoint, checkpointedOffset: loaded.recoveryPoint,
-                            lastCheckpointMs: clock()))
+                            lastCheckpointMs: clock())
+        if !cleanShutdown {
+            // What recovery found past the checkpoint may be only in the page cache (the
+            // process died, the machine did not), and its truncations and deletions are not
+            // on disk either: the first flush syncs all of it before calling anything durable,
+            // and persists the indexes recovery rebuilt before the checkpoint passes them.
+            for segment in loaded.segments where segment.nextOffset > loaded.recoveryPoint {
+                segment.hasUnsyncedData = true
+                initial.dirtySegments.append(segment)
+                if segment !== loaded.segments.last { initial.rolledSegments.append(segment) }
+            }
+            initial.directoryDirty = true
+        }
+        state = Mutex(initial)
     }
 
     /// The offset the next appended record will get (log end offset); with one replica this
