@@ -8,7 +8,11 @@ struct TopicMetadata: Codable, Sendable {
 
     static func read(directory: String) -> TopicMetadata? {
         guard let data = FileManager.default.contents(atPath: directory + "/topic.json") else { return nil }
-        return try? JSONDecoder().decode(TopicMetadata.self, from: data)
+        // A partition count out of range is as unreadable as bad JSON (and would trap a range).
+        guard let metadata = try? JSONDecoder().decode(TopicMetadata.self, from: data),
+              (1...Int(Int32.max)).contains(metadata.partitions)
+        else { return nil }
+        return metadata
     }
 
     func write(directory: String) throws(LogStoreError) {

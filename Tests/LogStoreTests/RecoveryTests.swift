@@ -88,6 +88,72 @@ import Testing
         try store.close()
     }
 
+    /// The CRC does not cover a batch's base offset: recovery checks it follows the one
+    /// before, and a corrupt value (here near Int64.max) cuts the log there instead of
+    /// trapping or letting the offsets jump.
+    @Test(arguments: [Int64.max - 1, 1 << 32])
+    func aCorruptBaseOffsetCutsTheLogThere(corrupt: Int64) throws {
+        let dir = TemporaryDirectory()
+        var ends: [Int64] = []
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("t", partitions: 1)
+            let log = try store.partition("t", 0)
+            for tag in 0..<10 {
+                _ = try log.append(makeBatch(count: 2, tag: tag))
+                ends.append(log.sizeInBytes)
+            }
+            store.simulateCrash()
+        }
+        unlink(dir.path + "/topics/t/0/recovery-point")
+        let file = try LogFile(path: try segmentLogs(dir)[0], create: false)
+        try withUnsafeBytes(of: corrupt.bigEndian) { try file.write($0, at: ends[5]) }  // batch 6's base offset
+        let store = try LogStore(directory: dir.path)
+        let log = try store.partition("t", 0)
+        #expect(log.highWatermark == 12 && log.sizeInBytes == ends[5])
+        #expect(try log.append(makeBatch(tag: 99)).baseOffset == 12)
+        try store.close()
+    }
+
+    /// A batch larger than anything today's config allows, written when `max.message.bytes`
+    /// was higher, is still valid after a crash (recovery caps nothing by config; it streams
+    /// the CRC of big batches).
+    @Test func aBatchBiggerThanTodaysConfigSurvivesRecovery() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("t", partitions: 1, configs: ["max.message.bytes": "8000000", "segment.bytes": "1048576"])
+            let log = try store.partition("t", 0)
+            _ = try log.append(makeBatch(count: 1, tag: 0))
+            _ = try log.append(makeBatch(count: 3, valueSize: 1_000_000, tag: 1))  // ~3 MB
+            _ = try log.append(makeBatch(count: 1, tag: 2))
+            try store.setConfig("t", overrides: ["segment.bytes": "1048576"])
+            store.simulateCrash()
+        }
+        unlink(dir.path + "/topics/t/0/recovery-point")
+        let store = try LogStore(directory: dir.path)
+        let log = try store.partition("t", 0)
+        #expect(log.highWatermark == 5)
+        #expect(try firstValues(in: try log.readAll(chunk: 4 << 20)) == ["0-0", "1-0", "2-0"])
+        try store.close()
+    }
+
+    @Test func aTopicFileWithAnImpossiblePartitionCountIsIgnored() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("good", partitions: 1)
+            try store.createTopic("bad", partitions: 1)
+            try store.close()
+        }
+        let path = dir.path + "/topics/bad/topic.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"partitions\" : 1", with: "\"partitions\" : -3")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let store = try LogStore(directory: dir.path)
+        #expect(store.describeTopic("good")?.partitionCount == 1 && store.describeTopic("bad") == nil)
+        try store.close()
+    }
+
     @Test func corruptOrMissingIndexesAreRebuilt() throws {
         let dir = TemporaryDirectory()
         do {

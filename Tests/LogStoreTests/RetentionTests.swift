@@ -48,6 +48,23 @@ import Testing
         try store.close()
     }
 
+    /// Batches without timestamps (-1) are measured by when their file was last written.
+    @Test func dataWithoutTimestampsIsKeptForRetentionMsAfterItWasWritten() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        try store.createTopic("t", partitions: 1, configs: ["segment.bytes": "2000", "retention.ms": "3600000"])
+        let log = try store.partition("t", 0)
+        for tag in 0..<10 { _ = try log.append(makeBatch(count: 1, valueSize: 300, tag: tag, timestamp: -1)) }
+        clock.now.store(LogStore.wallClockMs(), ordering: .relaxed)
+        #expect(try log.enforceRetention() == 0)
+        #expect(log.logStartOffset == 0 && log.highWatermark == 10)
+        clock.advance(by: 3_600_000 + 60_000)
+        #expect(try log.enforceRetention() > 0)
+        #expect(log.logStartOffset == 10)
+        try store.close()
+    }
+
     @Test func segmentMsRollsAnOldActiveSegment() throws {
         let dir = TemporaryDirectory()
         let clock = ManualClock()

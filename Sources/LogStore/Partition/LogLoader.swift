@@ -32,7 +32,6 @@ struct LogLoader {
         let now = clock()
         var segments: [LogSegment] = []
         let checkpoint = cleanShutdown ? Int64.max : RecoveryPoint.read(directory: directory)
-        let maximumBatch = max(config.maxMessageBytes, Int(config.segmentBytes), 1 << 20)
         var cut = false
         for (index, base) in baseOffsets.enumerated() {
             let segment = try LogSegment(directory: directory, baseOffset: base, nowMs: now)
@@ -49,10 +48,9 @@ struct LogLoader {
             }
             let nextBase = index + 1 < baseOffsets.count ? baseOffsets[index + 1] : Int64.max
             if cleanShutdown || nextBase <= checkpoint {
-                try segment.loadTrustedIndexes(indexInterval: config.indexIntervalBytes, maximumBatchSize: maximumBatch)
+                try segment.loadTrustedIndexes(indexInterval: config.indexIntervalBytes)
             } else {
-                let result = try segment.recover(validate: true, indexInterval: config.indexIntervalBytes,
-                                                 maximumBatchSize: maximumBatch)
+                let result = try segment.recover(validate: true, indexInterval: config.indexIntervalBytes)
                 if let reason = result.reason {
                     logger.warning("truncated \(result.truncated) bytes of segment \(base): \(reason)")
                     cut = true

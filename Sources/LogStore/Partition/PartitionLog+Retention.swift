@@ -9,13 +9,13 @@ extension PartitionLog {
         let deleted = try state.withLock { (state) throws(LogStoreError) -> [LogSegment] in
             guard !state.closed else { return [] }
             let config = state.config
-            if config.retentionMs >= 0, state.active.size > 0, state.active.maxTimestamp < now - config.retentionMs {
+            if config.retentionMs >= 0, state.active.size > 0, try state.active.retentionTimestamp() < now - config.retentionMs {
                 try roll(state: &state, now: now)
             }
             var doomed = 0
             if config.retentionMs >= 0 {
                 while doomed < state.segments.count - 1,
-                      state.segments[doomed].maxTimestamp < now - config.retentionMs {
+                      try state.segments[doomed].retentionTimestamp() < now - config.retentionMs {
                     doomed += 1
                 }
             }

@@ -11,20 +11,17 @@ struct BatchScanner {
 
     let file: LogFile
     let end: Int64
-    /// Validate CRC, magic and monotonic offsets (recovery), or trust headers (clean open).
+    /// Validate CRC, magic and dense offsets (recovery), or trust headers (clean open).
     let validate: Bool
-    /// The largest batch believed possible; anything larger is treated as garbage.
-    let maximumBatchSize: Int
 
     private var window: [UInt8] = []
     private var windowStart: Int64 = 0
     private static let windowSize = 1 << 20
 
-    init(file: LogFile, end: Int64, validate: Bool, maximumBatchSize: Int = Int(Int32.max)) {
+    init(file: LogFile, end: Int64, validate: Bool) {
         self.file = file
         self.end = end
         self.validate = validate
-        self.maximumBatchSize = maximumBatchSize
     }
 
     /// Calls `body` with each batch header and its file position, starting at `start` and
@@ -43,8 +40,10 @@ struct BatchScanner {
             }
             try ensureWindow(covers: position, count: RecordBatchHeader.size)
             let header = headerInWindow(at: position)
+            // No cap from today's config: a batch written under a larger max.message.bytes is
+            // still valid. A garbage length is caught by the CRC, checked in 1 MiB pieces.
             let total = Int64(header.batchLength) + Int64(RecordBatchHeader.logOverhead)
-            guard header.batchLength >= RecordBatchHeader.minimumBatchLength, total <= Int64(maximumBatchSize) else {
+            guard header.batchLength >= RecordBatchHeader.minimumBatchLength else {
                 return (position, .corrupt(position: position, reason: "impossible batch length \(header.batchLength)"))
             }
             guard total <= remaining else {
@@ -56,15 +55,18 @@ struct BatchScanner {
                 }
             }
             try body(header, position)
-            nextOffset = header.lastOffset + 1
+            // The CRC does not cover the base offset: wrap rather than trap on a corrupt one.
+            nextOffset = header.baseOffset &+ Int64(header.lastOffsetDelta) &+ 1
             position += total
         }
         return (position, .end)
     }
 
     private mutating func invalidReason(at position: Int64, total: Int, header: RecordBatchHeader, expectedOffset: Int64) throws(LogStoreError) -> String? {
-        if header.baseOffset < expectedOffset {
-            return "offset \(header.baseOffset) goes backwards (expected ≥ \(expectedOffset))"
+        // This store writes offsets densely, and the CRC does not cover the base offset, so
+        // any other value is corruption.
+        if header.baseOffset != expectedOffset {
+            return "offset \(header.baseOffset) does not follow \(expectedOffset - 1)"
         }
         let check: (UnsafeRawBufferPointer) -> String? = { bytes in
             do throws(RecordBatchError) {
@@ -79,8 +81,24 @@ struct BatchScanner {
             let from = Int(position - windowStart)
             return window.withUnsafeBytes { check(UnsafeRawBufferPointer(rebasing: $0[from..<(from + total)])) }
         }
-        let bytes = try file.read(count: total, at: position)
-        return bytes.withUnsafeBytes { check($0) }
+        return try streamedInvalidReason(at: position, total: total, header: header)
+    }
+
+    /// `RecordBatchHeader.validated` for a batch larger than the window, reading it a window
+    /// at a time so a garbage length cannot make recovery allocate gigabytes.
+    private func streamedInvalidReason(at position: Int64, total: Int, header: RecordBatchHeader) throws(LogStoreError) -> String? {
+        guard header.magic == 2 else { return RecordBatchError.unsupportedMagic(header.magic).description }
+        guard header.lastOffsetDelta >= 0, header.recordCount >= 0 else {
+            return RecordBatchError.invalidOffsetDelta(lastOffsetDelta: header.lastOffsetDelta, recordCount: header.recordCount).description
+        }
+        var crc: UInt32 = 0
+        var offset = RecordBatchHeader.Offset.attributes
+        while offset < total {
+            let chunk = try file.read(count: min(Self.windowSize, total - offset), at: position + Int64(offset))
+            crc = chunk.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+            offset += chunk.count
+        }
+        return crc == header.crc ? nil : RecordBatchError.crcMismatch(expected: header.crc, actual: crc).description
     }
 
     private mutating func ensureWindow(covers position: Int64, count: Int) throws(LogStoreError) {

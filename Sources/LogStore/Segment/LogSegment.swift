@@ -62,14 +62,14 @@ final class LogSegment: @unchecked Sendable {
             maxTimestamp = header.maxTimestamp
             timeIndex.append(timestamp: header.maxTimestamp, relativeOffset: relative)
         }
-        nextOffset = header.lastOffset + 1
+        nextOffset = header.baseOffset &+ Int64(header.lastOffsetDelta) &+ 1
         size = position + Int64(header.totalSize)
     }
 
     /// Re-reads batch headers (validating them when `validate`) from the start, rebuilding
     /// both indexes; cuts the file at the first bad byte. Returns the number of bytes cut.
     @discardableResult
-    func recover(validate: Bool, indexInterval: Int, maximumBatchSize: Int,
+    func recover(validate: Bool, indexInterval: Int,
                  onBatch: (RecordBatchHeader) -> Void = { _ in }) throws(LogStoreError) -> (truncated: Int64, reason: String?) {
         let fileSize = try log.size()
         offsetIndex = OffsetIndex()
@@ -78,7 +78,7 @@ final class LogSegment: @unchecked Sendable {
         maxTimestamp = -1
         nextOffset = baseOffset
         size = 0
-        var scanner = BatchScanner(file: log, end: fileSize, validate: validate, maximumBatchSize: maximumBatchSize)
+        var scanner = BatchScanner(file: log, end: fileSize, validate: validate)
         let result = try scanner.scan(from: 0, expectedOffset: baseOffset) { (header, position) throws(LogStoreError) in
             didAppend(header, at: position, indexInterval: indexInterval)
             onBatch(header)
@@ -91,21 +91,21 @@ final class LogSegment: @unchecked Sendable {
 
     /// Loads the persisted indexes when they pass their sanity checks; otherwise rebuilds
     /// them from the log. Used for segments below the recovery point.
-    func loadTrustedIndexes(indexInterval: Int, maximumBatchSize: Int) throws(LogStoreError) {
+    func loadTrustedIndexes(indexInterval: Int) throws(LogStoreError) {
         size = try log.size()
         guard let indexBytes = LogFile.contents(of: indexPath),
               let index = OffsetIndex.decode(indexBytes, logSize: size),
               !index.isEmpty || size == 0,
               let tail = try? lastBatchAfter(index: index)
         else {
-            try recover(validate: true, indexInterval: indexInterval, maximumBatchSize: maximumBatchSize)
+            try recover(validate: true, indexInterval: indexInterval)
             return
         }
         let nextRelative = UInt32(truncatingIfNeeded: tail.nextOffset - baseOffset)
         guard let timeBytes = LogFile.contents(of: timeIndexPath),
               let times = TimeIndex.decode(timeBytes, nextRelativeOffset: max(nextRelative, 1))
         else {
-            try recover(validate: true, indexInterval: indexInterval, maximumBatchSize: maximumBatchSize)
+            try recover(validate: true, indexInterval: indexInterval)
             return
         }
         offsetIndex = index
@@ -139,6 +139,13 @@ final class LogSegment: @unchecked Sendable {
     }
 
     /// Writes both indexes next to the log and syncs them.
+    /// The time `retention.ms` measures this segment by: its newest batch's timestamp, or,
+    /// when its batches carry none (-1), when the file was last written, as Kafka does;
+    /// otherwise data without timestamps would be deleted on the first retention pass.
+    func retentionTimestamp() throws(LogStoreError) -> Int64 {
+        maxTimestamp >= 0 ? maxTimestamp : try log.modificationTimeMs()
+    }
+
     func persistIndexes() throws(LogStoreError) {
         try AtomicFile.write(offsetIndex.encoded(), to: indexPath)
         try AtomicFile.write(timeIndex.encoded(), to: timeIndexPath)
