@@ -20,7 +20,10 @@ extension LogStore {
         guard partitions > 0, partitions <= 100_000 else { throw .invalidPartitions("partition count must be 1...100000, got \(partitions)") }
         let config = try defaults.applying(configs)
         return try topics.withLock { (topics) throws(LogStoreError) -> TopicDescription in
-            guard topics[name] == nil else { throw LogStoreError.topicAlreadyExists(name) }
+            // As Kafka: a topic still being deleted "already exists" until it is gone.
+            guard topics[name] == nil, !deletingTopics.withLock({ $0.contains(name) }) else {
+                throw LogStoreError.topicAlreadyExists(name)
+            }
             let topicDirectory = topicsDirectory + "/" + name
             try Self.makeDirectory(topicDirectory)
             let metadata = TopicMetadata(id: UUID(), partitions: partitions, config: configs)
@@ -40,9 +43,14 @@ extension LogStore {
 
     /// Deletes a topic and its data. Readers already holding its files finish their reads.
     public func deleteTopic(_ name: String) throws(LogStoreError) {
-        guard let topic = topics.withLock({ $0.removeValue(forKey: name) }) else {
-            throw .unknownTopicOrPartition(topic: name, partition: -1)
+        let removed = topics.withLock { topics -> Topic? in
+            guard let topic = topics.removeValue(forKey: name) else { return nil }
+            deletingTopics.withLock { _ = $0.insert(name) }
+            return topic
         }
+        guard let topic = removed else { throw .unknownTopicOrPartition(topic: name, partition: -1) }
+        defer { deletingTopics.withLock { _ = $0.remove(name) } }
+        // Closing writes the partitions' last files under their directory, so it comes first.
         for partition in topic.partitions { try? partition.close() }
         // Move out of topics/ first (atomic), then remove at leisure.
         let graveyard = directory + "/deleted/" + UUID().uuidString

@@ -31,6 +31,10 @@ public final class LogStore: Sendable {
     let clock: @Sendable () -> Int64
     let logger: Logger
     let topics: Mutex<[String: Topic]>
+    /// Topics removed from `topics` whose directory is not yet out of the way: a topic of
+    /// the same name cannot be created meanwhile (it would open the old files). Taken only
+    /// inside `topics`' lock.
+    let deletingTopics = Mutex<Set<String>>([])
     private let closed = Atomic<Bool>(false)
 
     static let cleanShutdownMarker = ".clean-shutdown"

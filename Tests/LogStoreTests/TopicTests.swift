@@ -3,6 +3,35 @@ import Testing
 @testable import LogStore
 
 @Suite struct TopicTests {
+    /// Deleting closes every partition (fsyncs) before the directory moves away; a create of
+    /// the same name in that window would open the old files and then lose its own data.
+    @Test func aTopicCannotBeRecreatedWhileItIsBeingDeleted() async throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        try store.createTopic("t", partitions: 64)
+        for partition in 0..<64 { _ = try store.partition("t", Int32(partition)).append(makeBatch(count: 5)) }
+        let deleting = Task.detached { try store.deleteTopic("t") }
+        var refused = 0
+        while true {
+            do {
+                try store.createTopic("t", partitions: 1)
+                break
+            } catch .topicAlreadyExists {
+                refused += 1
+            }
+        }
+        try await deleting.value
+        #expect(refused > 0)
+        let log = try store.partition("t", 0)
+        #expect(log.highWatermark == 0)
+        _ = try log.append(makeBatch())
+        try store.close()
+        let reopened = try LogStore(directory: dir.path)
+        #expect(reopened.describeTopic("t")?.partitionCount == 1)
+        #expect(try reopened.partition("t", 0).highWatermark == 1)
+        try reopened.close()
+    }
+
     @Test(arguments: ["", ".", "..", "has space", "slash/no", "ü", String(repeating: "x", count: 250)])
     func illegalNamesAreRefused(name: String) {
         #expect(throws: LogStoreError.self) { try TopicName.validate(name) }
