@@ -104,8 +104,14 @@ public final class LogStore: Sendable {
     public func close() throws(LogStoreError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let all = topics.withLock { $0.values.flatMap(\.partitions) }
-        for partition in all { try partition.close() }
+        // Every partition gets its chance to flush; any failure means no clean-shutdown
+        // marker, so the next start recovers.
+        var failure: LogStoreError?
+        for partition in all {
+            do throws(LogStoreError) { try partition.close() } catch { failure = failure ?? error }
+        }
         try groupOffsets.close()
+        if let failure { throw failure }
         try AtomicFile.write([], to: directory + "/" + Self.cleanShutdownMarker)
         logger.info("log store closed cleanly", metadata: ["directory": "\(directory)"])
     }

@@ -213,3 +213,34 @@ extension PowerLossTests {
         try recovered.close()
     }
 }
+
+extension PowerLossTests {
+    /// Linux reports a writeback error once and may drop the pages, so an fsync that failed
+    /// cannot be retried into success: the partition refuses writes until a restart recovers it.
+    @Test func afterAFailedFsyncThePartitionTakesNoWritesUntilARestart() async throws {
+        let live = TemporaryDirectory()
+        let trace = try #require(SyncTrace.start(under: live.path))
+        defer { trace.stop() }
+        let store = try LogStore(directory: live.path)
+        try store.createTopic("orders", partitions: 1)
+        let log = try store.partition("orders", 0)
+        _ = try log.append(makeBatch(tag: 0))
+        try await log.sync(upTo: 1)
+
+        trace.failNextSyncs(1)
+        _ = try log.append(makeBatch(tag: 1))
+        await #expect(throws: LogStoreError.self) { try await log.sync(upTo: 2) }
+        // The retry would succeed at the kernel level, and prove nothing.
+        await #expect(throws: LogStoreError.self) { try await log.sync(upTo: 2) }
+        #expect(throws: LogStoreError.self) { try log.append(makeBatch(tag: 2)) }
+        #expect(throws: LogStoreError.self) { try store.close() }
+        #expect(!FileManager.default.fileExists(atPath: live.path + "/" + LogStore.cleanShutdownMarker))
+
+        let restarted = try LogStore(directory: live.path)
+        #expect(restarted.recoveredFromCrash)
+        let recovered = try restarted.partition("orders", 0)
+        #expect(try recovered.append(makeBatch(tag: 3)).baseOffset == 2)
+        try await recovered.sync(upTo: 3)
+        try restarted.close()
+    }
+}

@@ -71,6 +71,7 @@ extension LogStoreError {
         case .outOfOrderSequence: 45  // OUT_OF_ORDER_SEQUENCE_NUMBER
         case .invalidProducerEpoch: 47  // INVALID_PRODUCER_EPOCH
         case .closed: 6  // NOT_LEADER_OR_FOLLOWER: the client re-resolves and retries
+        case .storageFailed: 56  // KAFKA_STORAGE_ERROR
         case .io: -1  // UNKNOWN_SERVER_ERROR
         }
     }

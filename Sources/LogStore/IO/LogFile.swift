@@ -125,7 +125,9 @@ public final class LogFile: @unchecked Sendable {
 
     /// Forces written data (and the size needed to read it) to stable storage.
     public func syncData() throws(LogStoreError) {
-        SyncTrace.fileWillSync(descriptor: descriptor, path: path)
+        guard SyncTrace.fileWillSync(descriptor: descriptor, path: path) else {
+            throw .io(operation: "fdatasync", path: path, errno: EIO)
+        }
         while fdatasync(descriptor) != 0 {
             if errno == EINTR { continue }
             throw .io(operation: "fdatasync", path: path, errno: errno)

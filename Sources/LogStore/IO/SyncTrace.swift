@@ -54,6 +54,8 @@ final class SyncTrace: Sendable {
     let root: String
     private let rootID: FileID
     private let state = Mutex(State())
+    /// How many of the next file fsyncs under `root` fail with EIO (`failNextSyncs`).
+    private let failingSyncs = Atomic<Int>(0)
 
     private static let active = Mutex<[SyncTrace]>([])
     private static let anyActive = Atomic<Bool>(false)
@@ -72,6 +74,12 @@ final class SyncTrace: Sendable {
             anyActive.store(true, ordering: .releasing)
         }
         return trace
+    }
+
+    /// Makes the next `count` file fsyncs under `root` fail with EIO without syncing, as a
+    /// disk error would; what they would have made durable is not recorded.
+    func failNextSyncs(_ count: Int) {
+        failingSyncs.store(count, ordering: .relaxed)
     }
 
     /// Stops recording; what was recorded stays readable.
@@ -107,9 +115,18 @@ final class SyncTrace: Sendable {
         }
     }
 
-    /// Called by `LogFile.syncData` just before `fdatasync`.
-    static func fileWillSync(descriptor: Int32, path: String) {
-        guard let (traces, info) = traced(descriptor, path) else { return }
+    /// Called by `LogFile.syncData` just before `fdatasync`. Returns false when a trace
+    /// injects a failure: the fsync must then fail with EIO instead.
+    static func fileWillSync(descriptor: Int32, path: String) -> Bool {
+        guard let (traces, info) = traced(descriptor, path) else { return true }
+        for trace in traces {
+            var remaining = trace.failingSyncs.load(ordering: .relaxed)
+            while remaining > 0 {
+                let (exchanged, now) = trace.failingSyncs.compareExchange(expected: remaining, desired: remaining - 1, ordering: .relaxed)
+                if exchanged { return false }
+                remaining = now
+            }
+        }
         let id = FileID(info)
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         let read = bytes.withUnsafeMutableBytes { raw in
@@ -122,6 +139,7 @@ final class SyncTrace: Sendable {
                 state.paths[state.version(id)] = path
             }
         }
+        return true
     }
 
     /// Called by `AtomicFile.syncDirectory` just before the directory's `fsync`.

@@ -64,6 +64,7 @@ extension PartitionLog {
         let now = clock()
         return try state.withLock { (state) throws(LogStoreError) -> AppendResult in
             guard !state.closed else { throw LogStoreError.closed }
+            if let failure = state.storageFailure { throw failure }
             return try appendLocked(bytes, batches: validated.batches, now: now, state: &state)
         }
     }

@@ -12,6 +12,7 @@ extension PartitionLog {
             let immediate: Result<Void, LogStoreError>? = state.withLock { state in
                 if state.durableOffset >= offset { return .success(()) }
                 if state.closed { return .failure(.closed) }
+                if let failure = state.storageFailure { return .failure(failure) }
                 state.waiters.append(Waiter(offset: offset, continuation: continuation))
                 scheduleFlushLocked(state: &state)
                 return nil
@@ -68,7 +69,8 @@ extension PartitionLog {
     /// advance the durable offset and, now and then, the recovery-point checkpoint.
     private func flushOnce(persistAllIndexes: Bool, snapshot: Bool) throws(LogStoreError) {
         let now = clock()
-        let work = state.withLock { state in
+        let work = try state.withLock { (state) throws(LogStoreError) in
+            if let failure = state.storageFailure { throw failure }
             defer {
                 for segment in state.dirtySegments { segment.hasUnsyncedData = false }
                 state.dirtySegments = []
@@ -92,15 +94,12 @@ extension PartitionLog {
             for snapshot in work.snapshots { try ProducerStateSnapshot.write(snapshot.bytes, offset: snapshot.offset, directory: directory) }
             if work.checkpoint { try RecoveryPoint.write(work.target, directory: directory) }
         } catch {
-            // Nothing was marked durable; put the segments back so the next round retries.
-            state.withLock { state in
-                for segment in work.dirty where !segment.hasUnsyncedData {
-                    segment.hasUnsyncedData = true
-                    state.dirtySegments.append(segment)
-                }
-                state.directoryDirty = state.directoryDirty || work.directoryDirty
-            }
-            throw error
+            // Nothing is marked durable, and nothing will be: after a failed fsync the kernel
+            // may have dropped the pages, so a retry proves nothing. Recovery after a restart
+            // re-reads what is really there.
+            let failure = LogStoreError.storageFailed(reason: error.description)
+            state.withLock { state in state.storageFailure = state.storageFailure ?? failure }
+            throw failure
         }
         state.withLock { state in
             state.durableOffset = max(state.durableOffset, work.target)

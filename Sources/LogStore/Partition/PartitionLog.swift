@@ -40,6 +40,8 @@ public final class PartitionLog: Sendable {
         var flushScheduled = false
         var waiters: [Waiter] = []
         var closed = false
+        /// Set by the first failed flush; from then on appends and syncs fail with it.
+        var storageFailure: LogStoreError?
 
         var active: LogSegment { segments[segments.count - 1] }
         var nextOffset: Int64 { active.nextOffset }
@@ -105,12 +107,21 @@ public final class PartitionLog: Sendable {
             return state.closed
         }
         if alreadyClosed { return }
-        try flushNow(persistAllIndexes: true, snapshot: true)
-        let waiters = state.withLock { state in
+        var failure: LogStoreError?
+        do throws(LogStoreError) { try flushNow(persistAllIndexes: true, snapshot: true) } catch { failure = error }
+        let (waiters, durable) = state.withLock { state in
             state.active.releaseReservedSpace()
             defer { state.waiters = [] }
-            return state.waiters
+            return (state.waiters, state.durableOffset)
         }
-        for waiter in waiters { waiter.continuation.resume(throwing: LogStoreError.closed) }
+        // The last flush may have made some waiters' data durable: they succeed.
+        for waiter in waiters {
+            if failure == nil, waiter.offset <= durable {
+                waiter.continuation.resume()
+            } else {
+                waiter.continuation.resume(throwing: failure ?? LogStoreError.closed)
+            }
+        }
+        if let failure { throw failure }
     }
 }
