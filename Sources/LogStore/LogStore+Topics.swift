@@ -59,6 +59,8 @@ extension LogStore {
         }
         try AtomicFile.syncDirectory(topicsDirectory)
         try? FileManager.default.removeItem(atPath: graveyard)
+        // Before the name is free again: a new topic of this name must not inherit offsets.
+        try groupOffsets.deleteTopic(name)
         logger.info("deleted topic", metadata: ["topic": "\(name)"])
     }
 

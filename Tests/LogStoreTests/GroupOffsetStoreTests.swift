@@ -25,6 +25,30 @@ import Testing
         try store.close()
     }
 
+    /// A topic deleted and created again must not resume at the old topic's offsets.
+    @Test func deletingATopicForgetsItsOffsetsInEveryGroupAcrossACrash() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("a", partitions: 2)
+            try store.createTopic("b", partitions: 1)
+            try store.groupOffsets.commit(group: "g1", offsets: [
+                TopicPartition("a", 0): CommittedOffset(offset: 10, commitTimestamp: 1),
+                TopicPartition("b", 0): CommittedOffset(offset: 7, commitTimestamp: 1),
+            ])
+            try store.groupOffsets.commit(group: "only-a", offsets: [TopicPartition("a", 1): CommittedOffset(offset: 3, commitTimestamp: 1)])
+            try store.deleteTopic("a")
+            #expect(store.groupOffsets.committed(group: "g1").keys.map(\.topic) == ["b"])
+            #expect(store.groupOffsets.groups() == ["g1"])
+            try store.createTopic("a", partitions: 2)
+            store.simulateCrash()
+        }
+        let store = try LogStore(directory: dir.path)
+        #expect(store.groupOffsets.committed(group: "g1") == [TopicPartition("b", 0): CommittedOffset(offset: 7, commitTimestamp: 1)])
+        #expect(store.groupOffsets.committed(group: "only-a").isEmpty)
+        try store.close()
+    }
+
     @Test func aTornJournalTailIsDropped() throws {
         let dir = TemporaryDirectory()
         do {

@@ -91,6 +91,20 @@ public final class GroupOffsetStore: Sendable {
         try journal.syncData()
     }
 
+    /// Forgets every group's offsets for a deleted topic, durably, so a topic created later
+    /// under the same name starts without them (Kafka's `onPartitionsDeleted`).
+    public func deleteTopic(_ topic: String) throws(LogStoreError) {
+        let record = OffsetJournal.frame(OffsetJournal.encodeDeleteTopic(topic))
+        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile? in
+            guard state.offsets.values.contains(where: { $0.keys.contains { $0.topic == topic } }) else { return nil }
+            try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
+            state.size += Int64(record.count)
+            OffsetJournal.forget(topic: topic, in: &state.offsets)
+            return state.journal
+        }
+        try journal?.syncData()
+    }
+
     func close() throws(LogStoreError) {
         try state.withLock { (state) throws(LogStoreError) in try state.journal.syncData() }
     }
@@ -115,6 +129,8 @@ public final class GroupOffsetStore: Sendable {
 enum OffsetJournal {
     static let commitKind: UInt8 = 1
     static let deleteKind: UInt8 = 2
+    /// A deleted topic: its name sits where the other kinds have the group.
+    static let deleteTopicKind: UInt8 = 3
 
     static func frame(_ payload: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -145,6 +161,19 @@ enum OffsetJournal {
         return bytes
     }
 
+    static func encodeDeleteTopic(_ topic: String) -> [UInt8] {
+        var bytes: [UInt8] = [deleteTopicKind]
+        bytes.appendString(topic)
+        return bytes
+    }
+
+    static func forget(topic: String, in offsets: inout [String: [TopicPartition: CommittedOffset]]) {
+        for (group, committed) in offsets {
+            let kept = committed.filter { $0.key.topic != topic }
+            offsets[group] = kept.isEmpty ? nil : kept
+        }
+    }
+
     /// Replays every intact record; returns the state and where the intact prefix ends.
     static func replay(_ file: LogFile) throws(LogStoreError) -> ([String: [TopicPartition: CommittedOffset]], Int64) {
         let bytes = try file.read(count: Int(try file.size()), at: 0)
@@ -164,6 +193,10 @@ enum OffsetJournal {
         guard let kind: UInt8 = reader.read(), let group = reader.readString() else { return false }
         if kind == deleteKind {
             offsets[group] = nil
+            return true
+        }
+        if kind == deleteTopicKind {
+            forget(topic: group, in: &offsets)
             return true
         }
         guard kind == commitKind, let count: Int32 = reader.read(), count >= 0 else { return false }
