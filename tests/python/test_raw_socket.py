@@ -105,6 +105,19 @@ def test_invalid_acks_is_invalid_required_acks(broker):
     assert results[0][2] == 21  # INVALID_REQUIRED_ACKS
 
 
+def test_a_failed_acks_0_produce_closes_the_connection(broker):
+    """acks=0 gets no response, so (as in Kafka) a failure closes the connection instead:
+    the producer notices and refreshes its metadata. A good acks=0 produce keeps it open."""
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3("raw-acks0", 0, record_batch([b"fine"]), acks=0))
+    client.send(produce_v3("raw-acks0", 0, record_batch([b"x"]), acks=1, correlation_id=2))
+    correlation_id, results = parse_produce_v3(client.receive_frame())
+    assert correlation_id == 2 and results[0][2:] == (0, 1)  # the acks=0 batch went in first
+    client.send(produce_v3("raw-acks0", 99, record_batch([b"lost"]), acks=0, correlation_id=3))
+    assert client.closed_by_broker()
+    assert api_versions_works(broker)
+
+
 def test_truncated_request_body_closes_the_connection(broker):
     client = RawClient(broker.bootstrap)
     frame = produce_v3("raw-trunc", 0, record_batch([b"hello"]))

@@ -48,7 +48,14 @@ extension KafkaBroker {
             return results
         }
         metrics.produceLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-        guard request.acks != 0 else { return .noResponse }
+        if request.acks == 0 {
+            let codes = results.flatMap { $0.map(\.errorCode) }
+            countErrors(.produce, codes)
+            // As Kafka: an acks=0 producer reads no response, so closing the connection is
+            // how it learns that something failed (and refreshes its metadata).
+            if let failed = codes.first(where: { $0 != 0 }) { return .close(reason: "acks=0 produce failed with error \(failed)") }
+            return .noResponse
+        }
         var response = ProduceResponse()
         response.responses = request.topics.enumerated().map { t, topic in
             var topicResponse = ProduceResponse.TopicResponse()
