@@ -141,6 +141,31 @@ struct CoordinatorFixture {
         #expect(await answer(of: secondSync)?.assignment == [2])
     }
 
+    /// Kafka forgets an empty group without offsets; a refused join leaves nothing behind.
+    @Test func emptyGroupsWithoutOffsetsAreForgotten() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        var refused = f.joinInput(protocols: [])
+        refused.groupId = "refused"
+        #expect(await f.coordinator.join(refused).errorCode == GroupErrorCode.inconsistentGroupProtocol.rawValue)
+        #expect(await f.coordinator.list().isEmpty)
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a))
+        await f.coordinator.tick()  // a pending join id keeps the group, and so does a member
+        #expect(await f.coordinator.list().map(\.groupId) == ["g"])
+        _ = await f.coordinator.leave(groupId: "g", members: [(a, nil)])
+        await f.coordinator.tick()
+        #expect(await f.coordinator.list().isEmpty)
+        #expect(await f.coordinator.describe(groupId: "g").state == .dead)
+        // With committed offsets the empty group stays, as Kafka keeps it until they expire.
+        let b = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(b))
+        try f.store.groupOffsets.commit(group: "g", offsets: [TopicPartition("t", 0): CommittedOffset(offset: 1, commitTimestamp: 0)])
+        _ = await f.coordinator.leave(groupId: "g", members: [(b, nil)])
+        await f.coordinator.tick()
+        #expect(await f.coordinator.list().map(\.groupId) == ["g"])
+    }
+
     @Test func aSilentMemberIsRemovedAfterItsSessionTimeout() async throws {
         let f = try CoordinatorFixture()
         defer { f.cleanUp() }

@@ -98,6 +98,12 @@ extension GroupCoordinator {
     /// rebalance timeout has passed. Called periodically.
     public func tick() {
         let now = clock()
+        // An empty group with no committed offsets is forgotten, as Kafka's metadata cleanup
+        // does; otherwise every group id ever used would stay listed and in memory.
+        for (id, group) in groups where group.state == .empty && group.isEmpty && group.pendingMemberIds.isEmpty
+            && offsets.committed(group: id).isEmpty {
+            groups[id] = nil
+        }
         for group in groups.values {
             group.pendingMemberIds = group.pendingMemberIds.filter { $0.value > now }
             var expired: [String] = []

@@ -42,8 +42,8 @@ public actor GroupCoordinator {
         guard (configuration.minSessionTimeoutMs...configuration.maxSessionTimeoutMs).contains(input.sessionTimeoutMs) else {
             return .error(.invalidSessionTimeout, memberId: input.memberId)
         }
+        // A refused join must not leave a group behind: it is stored once the checks pass.
         let group = groups[input.groupId] ?? ConsumerGroup(groupId: input.groupId)
-        groups[input.groupId] = group
         guard group.state != .dead else { return .error(.coordinatorNotAvailable, memberId: input.memberId) }
         if !group.isEmpty {
             guard input.protocolType == group.protocolType,
@@ -51,6 +51,7 @@ public actor GroupCoordinator {
             else { return .error(.inconsistentGroupProtocol, memberId: input.memberId) }
         }
         guard !input.protocols.isEmpty else { return .error(.inconsistentGroupProtocol, memberId: input.memberId) }
+        groups[input.groupId] = group
         let now = clock()
 
         var memberId = input.memberId
