@@ -81,6 +81,8 @@ public final class LogStore: Sendable {
             loaded[name] = Topic(name: name, id: metadata.id, overrides: metadata.config, partitions: partitions)
         }
         topics = Mutex(loaded)
+        let highestProducerId = loaded.values.flatMap(\.partitions).map(\.highestProducerId).max() ?? -1
+        producerIds.reserve(through: highestProducerId)
         // From here on a crash must trigger recovery again. The same directory fsync makes
         // the subdirectories created above durable on a fresh store.
         if clean { unlink(marker) }

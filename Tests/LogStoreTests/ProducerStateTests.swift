@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LogStore
 
@@ -50,6 +51,24 @@ import Testing
         var torn = manager.encoded()
         torn.removeLast()
         #expect(ProducerStateManager.decode(torn) == nil)
+    }
+
+    /// Losing the `producer-ids` file must not hand out an id a partition still remembers.
+    @Test func producerIdsStayUniqueWhenTheirFileIsLost() throws {
+        let dir = TemporaryDirectory()
+        let pid: Int64
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("t", partitions: 1)
+            for _ in 0..<1500 { _ = try store.producerIds.next() }  // past the first reserved block
+            pid = try store.producerIds.next()
+            _ = try store.partition("t", 0).append(makeBatch(producerId: pid, epoch: 0, sequence: 0))
+            try store.close()
+        }
+        unlink(dir.path + "/producer-ids")
+        let store = try LogStore(directory: dir.path)
+        #expect(try store.producerIds.next() > pid)
+        try store.close()
     }
 
     @Test func aFormatOneSnapshotStillLoadsWithoutTimestamps() throws {

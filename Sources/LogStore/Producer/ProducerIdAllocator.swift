@@ -14,6 +14,17 @@ public final class ProducerIdAllocator: Sendable {
         state = Mutex((start, start))
     }
 
+    /// Never hands out `id` or anything below it: called with the highest id the partitions
+    /// remember, in case the `producer-ids` file was lost or corrupt (a reused id could match
+    /// an old producer's retained batches and be answered as a duplicate, never written).
+    func reserve(through id: Int64) {
+        state.withLock { state in
+            guard id >= state.next else { return }
+            state.next = id + 1
+            state.blockEnd = max(state.blockEnd, state.next)
+        }
+    }
+
     /// A producer id no one has had before.
     public func next() throws(LogStoreError) -> Int64 {
         try state.withLock { (state) throws(LogStoreError) -> Int64 in
