@@ -36,6 +36,7 @@ public struct ReportServiceApplication: Sendable {
             configuration: .init(bootstrapServers: configuration.bootstrapServers, topic: configuration.topic, groupId: configuration.groupId),
             store: store, broadcaster: broadcaster, metrics: metrics, logger: logger)
         let router = Router()
+        router.add(middleware: JSONErrorMiddleware(logger: logger))
         ReportRoutes(store: store, broadcaster: broadcaster, registry: registry, metrics: metrics,
                      isReady: { consumer.isReady }).register(on: router)
         let onReady = onReady

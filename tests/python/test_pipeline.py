@@ -214,6 +214,46 @@ def test_report_service_stopped_mid_backlog_exits_promptly_and_loses_and_duplica
     assert len({e["EventId"] for e in events}) == 5000
 
 
+def post_event(port, body):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/report-event", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_reported_events_page_forward_and_every_error_is_json(broker, report_factory):
+    create_events_topic(broker.bootstrap)
+    service = report_factory(broker.bootstrap).start()
+    for i in range(5):
+        event = {"EventType": "CarAdded", "EventDescription": f"car {i}", "OccuredOn": "2026-11-22T12:00:00.000+00:00"}
+        assert post_event(service.port, json.dumps(event).encode())[0] == 201
+    ids = [e["Id"] for e in service.events()]
+    page = json.loads(service.get(f"/api/v1/reported-events?after={ids[0]}&limit=2")[1])
+    assert [e["Id"] for e in page] == ids[1:3], "after= pages forward: the next events, not the newest"
+    tail = json.loads(service.get("/api/v1/reported-events?limit=2")[1])
+    assert [e["Id"] for e in tail] == ids[-2:], "without after=, limit= is the newest, still oldest first"
+
+    status, body = service.get("/no/such/route")
+    assert status == 404 and "error" in json.loads(body)
+    status, body = post_event(service.port, b"x" * (70 * 1024))
+    assert status == 413 and "error" in json.loads(body)
+    # A store that fails (its table gone behind its back): 500 with a JSON body, and the
+    # cause in the log at error level.
+    import sqlite3
+    with sqlite3.connect(service.db) as db:
+        db.execute("ALTER TABLE event RENAME TO event_moved")
+    event = {"EventType": "CarAdded", "EventDescription": "blocked", "OccuredOn": "2026-11-22T12:00:00.000+00:00"}
+    status, body = post_event(service.port, json.dumps(event).encode())
+    assert status == 500 and json.loads(body)["error"].startswith("internal error"), (status, body)
+    service.log.flush()
+    with open(service.log.name, "rb") as log:
+        assert b"/api/v1/report-event failed" in log.read()
+    assert service.stop() == 0
+
+
 def test_pipeline_on_the_mock_cluster(report_factory, tmp_path):
     mock = subprocess.Popen([TRIBUTARY, "mock-kafka", "--topic", f"{TOPIC}:1"], stdout=subprocess.PIPE)
     try:

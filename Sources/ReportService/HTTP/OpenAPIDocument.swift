@@ -31,8 +31,8 @@ enum OpenAPIDocument {
           "summary": "Stored events, newest last",
           "parameters": [
             { "name": "type", "in": "query", "schema": { "type": "string", "enum": ["CustomerAdded", "CarAdded", "CarSold"] } },
-            { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
-            { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } } ],
+            { "name": "limit", "in": "query", "description": "At most this many: the newest ones, or with after the next ones", "schema": { "type": "integer", "minimum": 1 } },
+            { "name": "after", "in": "query", "description": "Only events with a larger Id (paging forward)", "schema": { "type": "integer", "minimum": 0 } } ],
           "responses": {
             "200": { "description": "events", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/StoredEvent" } } } } },
             "400": { "description": "bad query", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } } } },

@@ -65,16 +65,19 @@ public final class ReportStore: Sendable {
         }
     }
 
-    /// Events oldest first, optionally of one type, after an id, at most `limit` (the newest ones).
+    /// Events oldest first, optionally of one type. With `after`, at most `limit` events
+    /// that follow that id (the next page); without it, the newest `limit` (the tail).
     public func events(type: String? = nil, after: Int64? = nil, limit: Int? = nil) throws -> [StoredEvent] {
         try database.read { db in
             var sql = "SELECT id, event_type, description, occured_on, event_id FROM event WHERE 1 = 1"
             var arguments: [any DatabaseValueConvertible] = []
             if let type { sql += " AND event_type = ?"; arguments.append(type) }
             if let after { sql += " AND id > ?"; arguments.append(after) }
-            sql += " ORDER BY id DESC"
+            let paging = after != nil
+            sql += paging ? " ORDER BY id ASC" : " ORDER BY id DESC"
             if let limit { sql += " LIMIT ?"; arguments.append(limit) }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).reversed().map {
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            return (paging ? rows : Array(rows.reversed())).map {
                 StoredEvent(id: $0[0], eventType: $0[1], eventDescription: $0[2], occuredOn: $0[3], eventId: $0[4])
             }
         }
