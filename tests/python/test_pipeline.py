@@ -236,6 +236,18 @@ def test_reported_events_page_forward_and_every_error_is_json(broker, report_fac
     tail = json.loads(service.get("/api/v1/reported-events?limit=2")[1])
     assert [e["Id"] for e in tail] == ids[-2:], "without after=, limit= is the newest, still oldest first"
 
+    # A stream resumed after id 2 (as a reconnecting EventSource does) first replays 3, 4 and 5.
+    sock = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+    sock.sendall(f"GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: {ids[1]}\r\n\r\n".encode())
+    received = b""
+    while received.count(b"\ndata: ") < 3:
+        chunk = sock.recv(65536)
+        assert chunk, received
+        received += chunk
+    sock.close()
+    replayed = [int(line[4:]) for line in received.split(b"\n") if line.startswith(b"id: ")]
+    assert replayed == ids[2:5], received
+
     status, body = service.get("/no/such/route")
     assert status == 404 and "error" in json.loads(body)
     status, body = post_event(service.port, b"x" * (70 * 1024))

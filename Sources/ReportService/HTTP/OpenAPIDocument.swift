@@ -46,8 +46,12 @@ enum OpenAPIDocument {
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ReportedEvent" } } } },
           "responses": { "201": { "description": "stored" }, "200": { "description": "already stored" },
                          "400": { "description": "not a valid event", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } } } },
-        "/api/v1/events/stream": { "get": { "summary": "Server-Sent Events: each newly stored event",
-          "responses": { "200": { "description": "event stream", "content": { "text/event-stream": {} } } } } },
+        "/api/v1/events/stream": { "get": { "summary": "Server-Sent Events: each newly stored event; with Last-Event-ID or after, first those stored since that id",
+          "parameters": [
+            { "name": "Last-Event-ID", "in": "header", "schema": { "type": "integer", "minimum": 0 } },
+            { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } } ],
+          "responses": { "200": { "description": "event stream", "content": { "text/event-stream": {} } },
+            "400": { "description": "bad id", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } } } },
         "/": { "get": { "summary": "Live dashboard", "responses": { "200": { "description": "HTML", "content": { "text/html": {} } } } } },
         "/metrics": { "get": { "summary": "Prometheus metrics", "responses": { "200": { "description": "text format" } } } },
         "/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI" } } } }

@@ -71,11 +71,16 @@ enum ReportPages {
           document.getElementById('events').appendChild(row);
           draw();
         }
-        fetch('/api/v1/reported-events').then(r => r.json()).then(events => { events.forEach(add); });
-        const source = new EventSource('/api/v1/events/stream');
-        source.onopen = () => { document.getElementById('status').textContent = 'live'; };
-        source.addEventListener('reported-event', m => add(JSON.parse(m.data)));
-        source.onerror = () => { document.getElementById('status').textContent = 'reconnecting…'; };
+        // The stream starts after the newest listed event, so an event stored between the two
+        // requests still arrives; reconnects resume from the last id received.
+        fetch('/api/v1/reported-events').then(r => r.json()).then(events => {
+          events.forEach(add);
+          const newest = events.length ? events[events.length - 1].Id : 0;
+          const source = new EventSource('/api/v1/events/stream?after=' + newest);
+          source.onopen = () => { document.getElementById('status').textContent = 'live'; };
+          source.addEventListener('reported-event', m => add(JSON.parse(m.data)));
+          source.onerror = () => { document.getElementById('status').textContent = 'reconnecting…'; };
+        });
         draw();
         </script></body></html>
         """

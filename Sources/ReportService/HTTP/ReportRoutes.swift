@@ -20,6 +20,9 @@ public struct ReportRoutes: Sendable {
         self.isReady = isReady
     }
 
+    /// The most stored events a resuming stream replays before going live.
+    static let maximumBacklog = 10_000
+
     public func register(on router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in json(.ok, ["status": "ok"]) }
         router.get("/ready") { _, _ in
@@ -66,8 +69,22 @@ public struct ReportRoutes: Sendable {
                 return json(.ok, ["status": "duplicate", "EventId": event.eventId ?? ""])
             }
         }
-        router.get("/api/v1/events/stream") { _, _ in
+        router.get("/api/v1/events/stream") { request, _ in
+            // A reconnecting EventSource names the last id it got (Last-Event-ID); a page that
+            // just loaded the list names its newest (?after=). Either way the stream starts with
+            // what was stored since, so nothing falls into the gap.
+            var resumeAfter: Int64?
+            let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
+            if let raw = lastEventID ?? request.uri.queryParameters["after"].map(String.init) {
+                guard let value = Int64(raw), value >= 0 else {
+                    return json(.badRequest, ["error": "Last-Event-ID and after must be a non-negative integer"])
+                }
+                resumeAfter = value
+            }
+            // Subscribe before reading the backlog: an event stored in between is in one or both.
             let events = broadcaster.subscribe()
+            let backlog = try resumeAfter.map { try store.events(after: $0, limit: Self.maximumBacklog) } ?? []
+            let resumed = resumeAfter ?? 0
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return Response(
@@ -76,10 +93,15 @@ public struct ReportRoutes: Sendable {
                 body: ResponseBody { writer in
                     // A comment first, so clients see the stream open at once.
                     try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                    for await event in events {
+                    var lastSent = resumed
+                    func send(_ event: StoredEvent) async throws {
+                        guard event.id > lastSent else { return }
+                        lastSent = event.id
                         let data = String(decoding: (try? encoder.encode(event)) ?? Data(), as: UTF8.self)
                         try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: reported-event\ndata: \(data)\n\n"))
                     }
+                    for event in backlog { try await send(event) }
+                    for await event in events { try await send(event) }
                     try await writer.finish(nil)
                 })
         }
