@@ -248,6 +248,12 @@ def test_reported_events_page_forward_and_every_error_is_json(broker, report_fac
     replayed = [int(line[4:]) for line in received.split(b"\n") if line.startswith(b"id: ")]
     assert replayed == ids[2:5], received
 
+    # An empty EventId or .NET's unset Guid identifies nothing: such events are all stored.
+    for unset in ["", "", "00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000"]:
+        event = {"EventType": "CarAdded", "EventDescription": "no id", "OccuredOn": "2026-11-22T12:00:00.000+00:00",
+                 "EventId": unset}
+        assert post_event(service.port, json.dumps(event).encode())[0] == 201
+
     status, body = service.get("/no/such/route")
     assert status == 404 and "error" in json.loads(body)
     status, body = post_event(service.port, b"x" * (70 * 1024))

@@ -41,7 +41,7 @@ public struct IncomingEvent: Sendable, Equatable, Decodable {
 
     /// Parses and checks an event's JSON; the error says what is wrong with it.
     public static func parse(_ bytes: [UInt8]) -> Result<IncomingEvent, EventRejection> {
-        let event: IncomingEvent
+        var event: IncomingEvent
         do {
             event = try JSONDecoder().decode(IncomingEvent.self, from: Data(bytes))
         } catch {
@@ -51,6 +51,12 @@ public struct IncomingEvent: Sendable, Equatable, Decodable {
             return .failure(EventRejection(reason: "unknown EventType '\(event.eventType)'"))
         }
         guard !event.occuredOn.isEmpty else { return .failure(EventRejection(reason: "OccuredOn is empty")) }
+        // An empty id, or .NET's unset Guid, identifies nothing: every such event would be
+        // dropped as a duplicate of the first. Without an id the Kafka position identifies it.
+        if let id = event.eventId?.trimmingCharacters(in: .whitespaces),
+           id.isEmpty || id == "00000000-0000-0000-0000-000000000000" {
+            event.eventId = nil
+        }
         return .success(event)
     }
 }
