@@ -141,6 +141,45 @@ struct CoordinatorFixture {
         #expect(await answer(of: secondSync)?.assignment == [2])
     }
 
+    /// KIP-345: a restarted static member takes its old place without a rebalance, and the
+    /// member id it replaced is fenced everywhere.
+    @Test func aRestartedStaticMemberRejoinsWithoutARebalanceAndItsOldIdIsFenced() async throws {
+        let f = try CoordinatorFixture(initialDelayMs: 1_000)
+        defer { f.cleanUp() }
+        let fenced = GroupErrorCode.fencedInstanceId.rawValue
+        async let joinA = f.coordinator.join(f.joinInput(instance: "i-a"))
+        let b = await f.newMemberId()
+        async let joinB = f.coordinator.join(f.joinInput(b))
+        try await Task.sleep(for: .milliseconds(50))
+        f.clock.advance(1_001)
+        await f.coordinator.tick()
+        let (ja, jb) = await (joinA, joinB)
+        let a = ja.memberId
+        #expect(ja.generationId == 1 && jb.generationId == 1 && ja.leader == a)
+        let followerSync = Task { await f.coordinator.sync(groupId: "g", generationId: 1, memberId: b, assignments: [:]) }
+        try await Task.sleep(for: .milliseconds(50))
+        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [a: [1], b: [2]])
+        _ = await followerSync.value
+
+        // a restarts: same instance, no member id.
+        let rejoined = await f.coordinator.join(f.joinInput(instance: "i-a"))
+        let a2 = rejoined.memberId
+        #expect(rejoined.errorCode == 0 && a2 != a && rejoined.generationId == 1)
+        #expect(rejoined.leader == a && rejoined.members.isEmpty)  // the old leader id: a2 does not assign
+        #expect(await f.coordinator.describe(groupId: "g").state == .stable)
+        #expect(await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a2, groupInstanceId: "i-a", assignments: [:]).assignment == [1])
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a2, groupInstanceId: "i-a") == 0)
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: b) == 0)  // no rebalance
+
+        // The old id is fenced.
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a, groupInstanceId: "i-a") == fenced)
+        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: 1, memberId: a, groupInstanceId: "i-a") == fenced)
+        #expect(await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, groupInstanceId: "i-a", assignments: [:]).errorCode == fenced)
+        #expect(await f.coordinator.join(f.joinInput(a, instance: "i-a")).errorCode == fenced)
+        #expect(await f.coordinator.leave(groupId: "g", members: [(a, "i-a")]) == [fenced])
+        #expect(await f.coordinator.describe(groupId: "g").members.count == 2)
+    }
+
     /// Kafka forgets an empty group without offsets; a refused join leaves nothing behind.
     @Test func emptyGroupsWithoutOffsetsAreForgotten() async throws {
         let f = try CoordinatorFixture()

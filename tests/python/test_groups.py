@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 
-from confluent_kafka import Consumer, KafkaException, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -241,3 +241,55 @@ def test_kcat_balanced_consumer(broker):
     assert run().stdout.split() == [b"one", b"two", b"three"]
     subprocess.run(["kcat", "-b", broker.bootstrap, "-P", "-t", "kcat-group"], input=b"four\n", check=True)
     assert run().stdout.split() == [b"four"]  # resumed from the committed offset
+
+
+def test_static_members_rejoin_without_a_rebalance_and_a_duplicate_instance_is_fenced(broker):
+    """KIP-345 with librdkafka: a restarted static member gets its partitions back while the
+    other member keeps consuming undisturbed; the instance it replaced is fenced (fatal)."""
+    topic = f"static-{uuid.uuid4().hex[:6]}"
+    create_topic(broker.bootstrap, topic, 2)
+    revocations = {"a": 0, "b": 0}
+
+    def member(instance):
+        consumer = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": f"{topic}-group",
+                             "group.instance.id": instance, "session.timeout.ms": 10000,
+                             "auto.offset.reset": "earliest"})
+        def revoked(_, partitions):
+            if partitions:
+                revocations[instance] += 1
+        consumer.subscribe([topic], on_revoke=revoked)
+        return consumer
+
+    def wait_assigned(consumers, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for consumer in consumers:
+                consumer.poll(0.1)
+            if all(consumer.assignment() for consumer in consumers):
+                return [sorted(p.partition for p in consumer.assignment()) for consumer in consumers]
+        raise AssertionError("members never got partitions")
+
+    a, b = member("a"), member("b")
+    first_a, first_b = wait_assigned([a, b])
+    assert sorted(first_a + first_b) == [0, 1]
+    revocations.update(a=0, b=0)
+
+    # A second process with instance "a" joins while the first still runs.
+    a2 = member("a")
+    (again_a,) = wait_assigned([a2])
+    assert again_a == first_a
+    fenced = None
+    deadline = time.time() + 30
+    while fenced is None and time.time() < deadline:
+        b.poll(0.1)
+        try:
+            message = a.poll(0.1)
+            # The message's error carries code _FATAL (its fatal() flag is not set on it).
+            if message is not None and message.error() and message.error().code() == KafkaError._FATAL:
+                fenced = message.error()
+        except KafkaException as error:
+            fenced = error.args[0]
+    assert fenced is not None and "fenced by other consumer with same group.instance.id" in str(fenced), fenced
+    assert sorted(p.partition for p in b.assignment()) == first_b and revocations["b"] == 0, "b was rebalanced"
+    for consumer in (a2, b):
+        consumer.close()

@@ -10,7 +10,7 @@ extension KafkaBroker {
         await incoming.connection.writeTurn?.wait()
         defer { incoming.connection.writeTurn?.finish() }
         let groupError = await coordinator.validateCommit(groupId: request.groupId, generationId: request.generationId,
-                                                          memberId: request.memberId)
+                                                          memberId: request.memberId, groupInstanceId: request.groupInstanceId)
         var codes: [[Int16]] = request.topics.map { Array(repeating: groupError, count: $0.partitions.count) }
         if groupError == 0 {
             let now = LogStore.wallClockMs()

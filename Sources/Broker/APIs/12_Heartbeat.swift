@@ -7,7 +7,7 @@ extension KafkaBroker {
         let request = try incoming.decode(HeartbeatRequest.self)
         var response = HeartbeatResponse()
         response.errorCode = await coordinator.heartbeat(groupId: request.groupId, generationId: request.generationId,
-                                                         memberId: request.memberId)
+                                                         memberId: request.memberId, groupInstanceId: request.groupInstanceId)
         countErrors(.heartbeat, [response.errorCode])
         return respond(incoming, response)
     }

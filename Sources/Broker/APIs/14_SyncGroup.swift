@@ -13,7 +13,8 @@ extension KafkaBroker {
         var assignments: [String: [UInt8]] = [:]
         for assignment in request.assignments { assignments[assignment.memberId] = assignment.assignment }
         let output = await coordinator.sync(groupId: request.groupId, generationId: request.generationId,
-                                            memberId: request.memberId, assignments: assignments)
+                                            memberId: request.memberId, groupInstanceId: request.groupInstanceId,
+                                            assignments: assignments)
         var response = SyncGroupResponse()
         response.errorCode = output.errorCode
         response.assignment = output.errorCode == 0 && output.assignment.isEmpty && output.protocolType == "consumer"

@@ -82,6 +82,35 @@ final class ConsumerGroup {
         }
     }
 
+    /// The member holding static instance `instanceId`, if any.
+    func member(instance instanceId: String) -> Member? {
+        members.values.first { $0.groupInstanceId == instanceId }
+    }
+
+    /// KIP-345: a request naming a static instance under another member id than the one
+    /// now holding it comes from a replaced (fenced) member: FENCED_INSTANCE_ID.
+    func isFenced(memberId: String, instanceId: String?) -> Bool {
+        guard let instanceId, let holder = member(instance: instanceId) else { return false }
+        return holder.memberId != memberId
+    }
+
+    /// Gives a static member's place (assignment, join order, leadership) to `newMemberId`;
+    /// the old id's pending requests are told they are fenced.
+    func replaceStaticMember(_ oldMemberId: String, with newMemberId: String, protocols: [GroupProtocol], now: Int64) {
+        guard var member = members.removeValue(forKey: oldMemberId) else { return }
+        let fenced = SyncGroupOutput(errorCode: GroupErrorCode.fencedInstanceId.rawValue, protocolType: nil, protocolName: nil, assignment: [])
+        member.pendingJoin?.resume(returning: .error(.fencedInstanceId, memberId: oldMemberId))
+        member.pendingSync?.resume(returning: fenced)
+        member.pendingJoin = nil
+        member.pendingSync = nil
+        member.memberId = newMemberId
+        member.protocols = protocols
+        member.lastHeartbeatMs = now
+        members[newMemberId] = member
+        joinOrder = joinOrder.map { $0 == oldMemberId ? newMemberId : $0 }
+        if leaderId == oldMemberId { leaderId = newMemberId }
+    }
+
     var allMembersRejoined: Bool {
         members.values.allSatisfy { $0.pendingJoin != nil } && pendingMemberIds.isEmpty
     }

@@ -2,11 +2,12 @@ extension GroupCoordinator {
     // MARK: SyncGroup
 
     /// Hands the leader's assignment to every member; followers wait for the leader.
-    public func sync(groupId: String, generationId: Int32, memberId: String,
+    public func sync(groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil,
                      assignments: [String: [UInt8]]) async -> SyncGroupOutput {
         func failure(_ code: GroupErrorCode) -> SyncGroupOutput {
             SyncGroupOutput(errorCode: code.rawValue, protocolType: nil, protocolName: nil, assignment: [])
         }
+        if let group = groups[groupId], group.isFenced(memberId: memberId, instanceId: groupInstanceId) { return failure(.fencedInstanceId) }
         guard let group = groups[groupId], group.members[memberId] != nil else { return failure(.unknownMemberId) }
         guard generationId == group.generationId else { return failure(.illegalGeneration) }
         switch group.state {
@@ -44,7 +45,10 @@ extension GroupCoordinator {
     // MARK: Heartbeat
 
     /// Keeps a member alive; tells it to rejoin when a rebalance is under way.
-    public func heartbeat(groupId: String, generationId: Int32, memberId: String) -> Int16 {
+    public func heartbeat(groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil) -> Int16 {
+        if let group = groups[groupId], group.isFenced(memberId: memberId, instanceId: groupInstanceId) {
+            return GroupErrorCode.fencedInstanceId.rawValue
+        }
         guard let group = groups[groupId], group.members[memberId] != nil else { return GroupErrorCode.unknownMemberId.rawValue }
         switch group.state {
         case .empty, .dead:
@@ -65,7 +69,11 @@ extension GroupCoordinator {
         guard let group = groups[groupId] else { return members.map { _ in GroupErrorCode.unknownMemberId.rawValue } }
         var codes: [Int16] = []
         for (memberId, instanceId) in members {
-            let id = memberId.isEmpty ? group.members.values.first { $0.groupInstanceId == instanceId && instanceId != nil }?.memberId : memberId
+            if !memberId.isEmpty, group.isFenced(memberId: memberId, instanceId: instanceId) {
+                codes.append(GroupErrorCode.fencedInstanceId.rawValue)
+                continue
+            }
+            let id = memberId.isEmpty ? instanceId.flatMap { group.member(instance: $0)?.memberId } : memberId
             guard let id, group.members[id] != nil else {
                 codes.append(GroupErrorCode.unknownMemberId.rawValue)
                 continue

@@ -4,8 +4,11 @@ extension GroupCoordinator {
     /// Checks that a commit may be accepted. Members commit with their generation; a client
     /// that manages partitions itself (`assign()`) commits with generation -1 and no member
     /// id, which Kafka allows while the group has no members.
-    public func validateCommit(groupId: String, generationId: Int32, memberId: String) -> Int16 {
+    public func validateCommit(groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil) -> Int16 {
         guard !groupId.isEmpty else { return GroupErrorCode.invalidGroupId.rawValue }
+        if let group = groups[groupId], group.isFenced(memberId: memberId, instanceId: groupInstanceId) {
+            return GroupErrorCode.fencedInstanceId.rawValue
+        }
         guard let group = groups[groupId], !group.isEmpty else {
             return generationId < 0 ? 0 : GroupErrorCode.illegalGeneration.rawValue
         }

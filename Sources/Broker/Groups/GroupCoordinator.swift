@@ -55,16 +55,28 @@ public actor GroupCoordinator {
         let now = clock()
 
         var memberId = input.memberId
-        if let instanceId = input.groupInstanceId, memberId.isEmpty,
-           let existing = group.members.values.first(where: { $0.groupInstanceId == instanceId }) {
-            // Static membership: a restarted instance takes its old place under a new id.
-            group.remove(existing.memberId)
+        if group.isFenced(memberId: memberId, instanceId: input.groupInstanceId), !memberId.isEmpty {
+            return .error(.fencedInstanceId, memberId: memberId)
+        }
+        if let instanceId = input.groupInstanceId, memberId.isEmpty, let existing = group.member(instance: instanceId) {
+            // Static membership (KIP-345): a restarted instance takes its old place under a new
+            // id, and the old id is fenced. In a Stable group whose protocol choice stands,
+            // that is all: no rebalance, the member syncs to get its old assignment back.
             memberId = newMemberId(input)
-            group.add(member(input, id: memberId, now: now))
-            prepareRebalance(group, reason: "static member \(instanceId) rejoined")
+            let previousLeader = group.leaderId
+            group.replaceStaticMember(existing.memberId, with: memberId, protocols: input.protocols, now: now)
+            if group.state == .stable, let chosen = group.protocolName, group.selectProtocol() == chosen {
+                // Kafka answers with the old leader id, so a replaced leader does not assign.
+                return JoinGroupOutput(errorCode: 0, generationId: group.generationId, protocolType: group.protocolType,
+                                       protocolName: chosen, leader: previousLeader ?? "", memberId: memberId, members: [])
+            }
+            if group.state != .preparingRebalance {
+                prepareRebalance(group, reason: "static member \(instanceId) rejoined")
+            }
         } else if memberId.isEmpty {
             memberId = newMemberId(input)
-            if input.requireKnownMemberId {
+            // A static member needs no second round trip (Kafka skips it for them too).
+            if input.requireKnownMemberId, input.groupInstanceId == nil {
                 group.pendingMemberIds[memberId] = now + Int64(input.sessionTimeoutMs)
                 return .error(.memberIdRequired, memberId: memberId)
             }
