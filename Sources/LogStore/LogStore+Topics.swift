@@ -119,11 +119,19 @@ extension LogStore {
         topics.withLock { $0.values.flatMap(\.partitions) }
     }
 
-    /// Runs retention on every partition; returns how many segments were deleted.
+    /// Runs retention on every partition, forgets producers idle for longer than
+    /// `producerIdExpirationMs`, and compacts the offsets journal when it is mostly
+    /// superseded commits; returns how many segments were deleted.
     @discardableResult
     public func enforceRetention() -> Int {
+        do {
+            try groupOffsets.compactIfWorthIt()
+        } catch {
+            logger.error("compacting the offsets journal failed: \(error)")
+        }
         var deleted = 0
         for partition in allPartitions() {
+            partition.expireProducers(expirationMs: producerIdExpirationMs)
             do {
                 deleted += try partition.enforceRetention()
             } catch {

@@ -30,6 +30,9 @@ public final class LogStore: Sendable {
 
     let clock: @Sendable () -> Int64
     let logger: Logger
+    /// How long an idle idempotent producer's state is kept (Kafka's
+    /// `producer.id.expiration.ms`, one day).
+    public let producerIdExpirationMs: Int64
     let topics: Mutex<[String: Topic]>
     /// Topics removed from `topics` whose directory is not yet out of the way: a topic of
     /// the same name cannot be created meanwhile (it would open the old files). Taken only
@@ -44,8 +47,10 @@ public final class LogStore: Sendable {
     /// when the last run did not shut down cleanly.
     public init(directory: String, defaults: LogConfig = LogConfig(),
                 clock: @escaping @Sendable () -> Int64 = LogStore.wallClockMs,
+                producerIdExpirationMs: Int64 = 86_400_000,
                 logger: Logger = Logger(label: "tributary.logstore")) throws(LogStoreError) {
         self.directory = directory
+        self.producerIdExpirationMs = producerIdExpirationMs
         self.defaults = defaults
         self.clock = clock
         self.logger = logger

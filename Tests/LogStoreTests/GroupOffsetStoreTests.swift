@@ -89,4 +89,24 @@ import Testing
         #expect(store.groupOffsets.committed(group: "g", TopicPartition("topic", 2))?.offset == 1_997)
         try store.close()
     }
+
+    /// A consumer that commits per message grows the journal quickly; the periodic pass
+    /// (with retention) compacts it without a restart, and nothing committed is lost.
+    @Test func thePeriodicPassCompactsTheJournalOfARunningStore() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        for i in 0..<2_000 {
+            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
+        }
+        let path = dir.path + "/__group_offsets/offsets.log"
+        #expect(try LogFile(path: path, create: false).size() > 64 << 10)
+        store.enforceRetention()
+        #expect(try LogFile(path: path, create: false).size() < 1000)
+        try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", 0): CommittedOffset(offset: 5_000, commitTimestamp: 0)])
+        store.simulateCrash()
+        let reopened = try LogStore(directory: dir.path)
+        #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 5_000)
+        #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 1))?.offset == 1_999)
+        try reopened.close()
+    }
 }

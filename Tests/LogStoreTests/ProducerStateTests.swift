@@ -53,6 +53,29 @@ import Testing
         #expect(ProducerStateManager.decode(torn) == nil)
     }
 
+    /// Idle producers are forgotten after `producer.id.expiration.ms`, active ones kept.
+    @Test func idleProducersExpire() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function, producerIdExpirationMs: 3_600_000)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        let idle = try store.producerIds.next(), active = try store.producerIds.next()
+        _ = try log.append(makeBatch(timestamp: clock.function(), producerId: idle, epoch: 0, sequence: 0))
+        clock.advance(by: 3_000_000)
+        _ = try log.append(makeBatch(timestamp: clock.function(), producerId: active, epoch: 0, sequence: 0))
+        store.enforceRetention()
+        #expect(log.producerCount == 2)
+        clock.advance(by: 1_000_000)  // idle: 4,000 s since its last batch; active: 1,000 s
+        store.enforceRetention()
+        #expect(log.producerCount == 1 && log.highestProducerId == active)
+        // A snapshot written now (clean close) no longer carries it either.
+        try store.close()
+        let reopened = try LogStore(directory: dir.path, clock: clock.function)
+        #expect(try reopened.partition("t", 0).producerCount == 1)
+        try reopened.close()
+    }
+
     /// Losing the `producer-ids` file must not hand out an id a partition still remembers.
     @Test func producerIdsStayUniqueWhenTheirFileIsLost() throws {
         let dir = TemporaryDirectory()

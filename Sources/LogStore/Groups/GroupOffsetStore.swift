@@ -112,11 +112,12 @@ public final class GroupOffsetStore: Sendable {
     /// Rewrites the journal as one record per group when it is mostly superseded commits.
     func compactIfWorthIt() throws(LogStoreError) {
         try state.withLock { (state) throws(LogStoreError) in
+            guard state.size > 64 << 10 else { return }
             var compacted: [UInt8] = []
             for (group, offsets) in state.offsets.sorted(by: { $0.key < $1.key }) where !offsets.isEmpty {
                 compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
             }
-            guard state.size > 64 << 10, state.size > Int64(compacted.count) * 4 else { return }
+            guard state.size > Int64(compacted.count) * 4 else { return }
             try AtomicFile.write(compacted, to: path)
             state.journal = try LogFile(path: path)
             state.size = Int64(compacted.count)

@@ -1,4 +1,11 @@
 extension PartitionLog {
+    /// Forgets idempotent producers idle for longer than `expirationMs`; returns how many.
+    @discardableResult
+    public func expireProducers(expirationMs: Int64) -> Int {
+        let cutoff = clock() - expirationMs
+        return state.withLock { $0.producers.expire(olderThan: cutoff) }
+    }
+
     /// Deletes whole segments that `retention.ms` or `retention.bytes` no longer keep, oldest
     /// first, and advances the log start offset. The active segment is rolled first when
     /// everything in it has expired, so an idle partition still frees its space.

@@ -90,6 +90,8 @@ public final class PartitionLog: Sendable {
     public var config: LogConfig { state.withLock { $0.config } }
     /// Bytes on disk across all segments.
     public var sizeInBytes: Int64 { state.withLock { $0.segments.reduce(0) { $0 + $1.size } } }
+    /// How many idempotent producers this partition remembers.
+    var producerCount: Int { state.withLock { $0.producers.producers.count } }
     /// The highest idempotent producer id this partition remembers, or -1.
     var highestProducerId: Int64 { state.withLock { $0.producers.producers.keys.max() ?? -1 } }
     /// Number of segments (tests and metrics).

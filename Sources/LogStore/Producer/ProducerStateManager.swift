@@ -76,6 +76,19 @@ struct ProducerStateManager: Sendable, Equatable {
         producers[header.producerId] = entry
     }
 
+    /// Forgets producers whose newest batch is older than `cutoff` (Kafka's
+    /// `producer.id.expiration.ms`): every short-lived idempotent producer would otherwise
+    /// stay in memory and in every snapshot for ever. A batch without a timestamp (-1)
+    /// never expires its producer. Returns how many were forgotten.
+    mutating func expire(olderThan cutoff: Int64) -> Int {
+        let before = producers.count
+        producers = producers.filter { _, entry in
+            guard let newest = entry.batches.map(\.maxTimestamp).max(), newest >= 0 else { return true }
+            return newest >= cutoff
+        }
+        return before - producers.count
+    }
+
     /// Forgets batches at or beyond `offset` (the log was truncated there).
     mutating func truncate(from offset: Int64) {
         for (id, var entry) in producers {
