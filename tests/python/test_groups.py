@@ -30,9 +30,10 @@ def produce_values(bootstrap, topic, values):
     assert producer.flush(60) == 0
 
 
-def consume_in_group(bootstrap, group, topic, expected, consumers=1, timeout=90):
+def consume_in_group(bootstrap, group, topic, expected, consumers=1, timeout=90, when_balanced=None):
     """Runs `consumers` confluent consumers in threads until `expected` distinct messages
-    were committed; returns each consumer's committed values and final assignment."""
+    were committed; returns each consumer's committed values and final assignment.
+    `when_balanced` runs once every consumer holds partitions."""
     seen = [dict() for _ in range(consumers)]
     assignments = [set() for _ in range(consumers)]
     lock = threading.Lock()
@@ -72,6 +73,9 @@ def consume_in_group(bootstrap, group, topic, expected, consumers=1, timeout=90)
         thread.start()
     deadline = time.time() + timeout
     while not stop.is_set() and time.time() < deadline:
+        if when_balanced and all(assignments):
+            when_balanced()
+            when_balanced = None
         time.sleep(0.1)
     stop.set()
     for thread in threads:
@@ -80,10 +84,15 @@ def consume_in_group(bootstrap, group, topic, expected, consumers=1, timeout=90)
 
 
 def test_three_consumers_share_six_partitions_and_read_each_message_once(broker):
+    """Half the messages wait before the group forms, so they are read while it rebalances;
+    the other half come once all three hold partitions. As in Kafka, a member learns of a
+    rebalance from its heartbeat (commits still succeed meanwhile), which can take seconds:
+    the first half alone might be read before the third member is in."""
     create_topic(broker.bootstrap, "shared", 6)
     values = [f"m{i}" for i in range(30_000)]
-    produce_values(broker.bootstrap, "shared", values)
-    seen, assignments = consume_in_group(broker.bootstrap, "sharers", "shared", 30_000, consumers=3)
+    produce_values(broker.bootstrap, "shared", values[:15_000])
+    seen, assignments = consume_in_group(broker.bootstrap, "sharers", "shared", 30_000, consumers=3,
+                                         when_balanced=lambda: produce_values(broker.bootstrap, "shared", values[15_000:]))
     keys = [k for s in seen for k in s]
     assert len(keys) == 30_000, "every message exactly once across the group"
     assert len(set(keys)) == 30_000
