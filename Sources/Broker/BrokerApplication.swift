@@ -103,8 +103,8 @@ struct ReadinessService: Service {
     }
 }
 
-/// Periodic work: group session/rebalance timeouts every 100 ms, retention every interval,
-/// and the connection gauge.
+/// Periodic work: group session/rebalance timeouts every 100 ms, retention and offset
+/// expiry every interval, and the connection gauge.
 struct MaintenanceService: Service {
     let store: LogStore
     let coordinator: GroupCoordinator
@@ -123,6 +123,7 @@ struct MaintenanceService: Service {
                 sinceRetention = 0
                 let store = store
                 await offloaded { store.enforceRetention() }
+                await coordinator.expireOffsets()
             }
         }
     }

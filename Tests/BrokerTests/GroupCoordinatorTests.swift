@@ -17,11 +17,12 @@ struct CoordinatorFixture {
     let clock = TestClock()
     let coordinator: GroupCoordinator
 
-    init(initialDelayMs: Int64 = 0) throws {
+    init(initialDelayMs: Int64 = 0, offsetsRetentionMs: Int64 = 7 * 24 * 3_600_000) throws {
         directory = NSTemporaryDirectory() + "coordinator-\(UUID().uuidString)"
         store = try LogStore(directory: directory)
         var configuration = GroupCoordinator.Configuration()
         configuration.initialRebalanceDelayMs = initialDelayMs
+        configuration.offsetsRetentionMs = offsetsRetentionMs
         coordinator = GroupCoordinator(configuration: configuration, offsets: store.groupOffsets, clock: clock.function)
     }
 
@@ -178,6 +179,61 @@ struct CoordinatorFixture {
         #expect(await f.coordinator.join(f.joinInput(a, instance: "i-a")).errorCode == fenced)
         #expect(await f.coordinator.leave(groupId: "g", members: [(a, "i-a")]) == [fenced])
         #expect(await f.coordinator.describe(groupId: "g").members.count == 2)
+    }
+
+    /// A follower waiting in SyncGroup for a slow leader is not expired for being quiet.
+    @Test func aMemberWaitingInSyncGroupIsKeptAlive() async throws {
+        let f = try CoordinatorFixture(initialDelayMs: 1_000)
+        defer { f.cleanUp() }
+        let a = await f.newMemberId(), b = await f.newMemberId()
+        async let joinA = f.coordinator.join(f.joinInput(a, session: 10_000))
+        async let joinB = f.coordinator.join(f.joinInput(b, session: 10_000))
+        try await Task.sleep(for: .milliseconds(50))
+        f.clock.advance(1_001)
+        await f.coordinator.tick()
+        let (ja, _) = await (joinA, joinB)
+        let leader = ja.leader, follower = leader == a ? b : a
+        let followerSync = Task { await f.coordinator.sync(groupId: "g", generationId: 1, memberId: follower, assignments: [:]) }
+        try await Task.sleep(for: .milliseconds(50))
+        for _ in 0..<3 {  // 12 s: the leader heartbeats, the follower waits
+            f.clock.advance(4_000)
+            #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader) == 0)
+            await f.coordinator.tick()
+        }
+        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: leader, assignments: [leader: [1], follower: [2]])
+        let synced = await answer(of: followerSync)
+        #expect(synced?.errorCode == 0 && synced?.assignment == [2])
+    }
+
+    /// KIP-211: an empty group's offsets expire once it has been empty, and has committed
+    /// nothing, for the retention time; a group with members keeps old commits.
+    @Test func offsetsOfGroupsEmptyForTheRetentionTimeExpire() async throws {
+        let f = try CoordinatorFixture(offsetsRetentionMs: 10_000)
+        defer { f.cleanUp() }
+        let now = f.clock.function()
+        func commit(_ group: String) throws {
+            try f.store.groupOffsets.commit(group: group, offsets: [TopicPartition("t", 0): CommittedOffset(offset: 1, commitTimestamp: f.clock.function())])
+        }
+        let a = await f.newMemberId()
+        _ = await f.coordinator.join(f.joinInput(a))  // "g" keeps a member throughout
+        try commit("g")
+        try commit("standalone")  // an assign() client: no members ever
+        var left = f.joinInput()
+        left.groupId = "left"
+        let first = await f.coordinator.join(left)
+        left.memberId = first.memberId
+        let joined = await f.coordinator.join(left)
+        try commit("left")
+        f.clock.advance(6_000)
+        _ = await f.coordinator.leave(groupId: "left", members: [(joined.memberId, nil)])  // empty from now + 6 s
+        f.clock.advance(5_000)  // standalone: last commit 11 s ago; left: empty for 5 s
+        _ = await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a)
+        #expect(await f.coordinator.expireOffsets() == ["standalone"])
+        f.clock.advance(6_000)
+        _ = await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a)
+        #expect(await f.coordinator.expireOffsets() == ["left"])
+        #expect(f.store.groupOffsets.groups() == ["g"])
+        #expect(now + 17_000 == f.clock.function())
     }
 
     /// Kafka forgets an empty group without offsets; a refused join leaves nothing behind.

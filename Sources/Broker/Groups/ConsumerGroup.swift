@@ -34,6 +34,8 @@ final class ConsumerGroup {
     var pendingMemberIds: [String: Int64] = [:]
     /// When PreparingRebalance gives up on members that have not rejoined.
     var rebalanceDeadlineMs: Int64?
+    /// When the group last became empty (offsets retention counts from then).
+    var emptySinceMs: Int64?
 
     init(groupId: String) {
         self.groupId = groupId

@@ -115,7 +115,9 @@ extension GroupCoordinator {
         for group in groups.values {
             group.pendingMemberIds = group.pendingMemberIds.filter { $0.value > now }
             var expired: [String] = []
-            for member in group.members.values where member.pendingJoin == nil {
+            // A member waiting in JoinGroup or SyncGroup is waiting on the coordinator, not
+            // silent (Kafka's shouldKeepAlive); the leader it waits for can still expire.
+            for member in group.members.values where member.pendingJoin == nil && member.pendingSync == nil {
                 if now - member.lastHeartbeatMs > member.sessionTimeoutMs { expired.append(member.memberId) }
             }
             if group.state == .preparingRebalance, let deadline = group.rebalanceDeadlineMs, now >= deadline {

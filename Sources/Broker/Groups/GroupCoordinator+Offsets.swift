@@ -65,6 +65,32 @@ extension GroupCoordinator {
 }
 
 extension GroupCoordinator {
+    /// Deletes the committed offsets of every group that has had no members for
+    /// `offsetsRetentionMs` and committed nothing for as long (Kafka's offset expiry,
+    /// KIP-211); a group that only ever committed (`assign()` clients) counts from its last
+    /// commit. Returns the groups whose offsets went.
+    @discardableResult
+    public func expireOffsets() async -> [String] {
+        let cutoff = clock() - configuration.offsetsRetentionMs
+        var expired: [String] = []
+        for groupId in offsets.groups() {
+            // Checked again for each group: members may join while an earlier delete syncs.
+            if let group = groups[groupId], !group.isEmpty || !group.pendingMemberIds.isEmpty { continue }
+            let emptySince = groups[groupId]?.emptySinceMs ?? startedAtMs
+            let lastCommit = offsets.committed(group: groupId).values.map(\.commitTimestamp).max() ?? .min
+            guard emptySince < cutoff, lastCommit < cutoff else { continue }
+            groups[groupId] = nil
+            do {
+                try await offloaded { [offsets] () throws(LogStoreError) in try offsets.deleteGroup(groupId) }
+                expired.append(groupId)
+            } catch {
+                logger.error("expiring the offsets of group \(groupId) failed: \(error)")
+            }
+        }
+        if !expired.isEmpty { logger.info("expired the committed offsets of \(expired.count) empty group(s)") }
+        return expired
+    }
+
     /// The group's generation, or -1 when unknown (tests, DescribeGroups callers).
     public func currentGeneration(groupId: String) -> Int32 { groups[groupId]?.generationId ?? -1 }
 }

@@ -17,6 +17,9 @@ public actor GroupCoordinator {
         public var maxSessionTimeoutMs: Int32 = 1_800_000
         /// `group.initial.rebalance.delay.ms`: how long a first join waits for company.
         public var initialRebalanceDelayMs: Int64 = 0
+        /// `offsets.retention.minutes` (7 days): how long a group without members keeps its
+        /// committed offsets after it emptied and after its last commit (KIP-211).
+        public var offsetsRetentionMs: Int64 = 7 * 24 * 3_600_000
         public init() {}
     }
 
@@ -25,6 +28,8 @@ public actor GroupCoordinator {
     let clock: @Sendable () -> Int64
     let logger: Logger
     var groups: [String: ConsumerGroup] = [:]
+    /// Groups known only from their offsets count as empty since the broker started.
+    let startedAtMs: Int64
 
     public init(configuration: Configuration = Configuration(), offsets: GroupOffsetStore,
                 clock: @escaping @Sendable () -> Int64 = LogStore.wallClockMs, logger: Logger = Logger(label: "tributary.groups")) {
@@ -32,6 +37,7 @@ public actor GroupCoordinator {
         self.offsets = offsets
         self.clock = clock
         self.logger = logger
+        startedAtMs = clock()
     }
 
     // MARK: JoinGroup
@@ -159,6 +165,7 @@ public actor GroupCoordinator {
         group.rebalanceDeadlineMs = nil
         guard !group.isEmpty else {
             group.state = .empty
+            group.emptySinceMs = clock()
             logger.debug("group \(group.groupId) is empty at generation \(group.generationId)")
             return
         }
