@@ -39,6 +39,14 @@ struct CoordinatorFixture {
                        requireKnownMemberId: requireKnown)
     }
 
+    /// A Stable group "g" at generation 1 whose one member holds assignment [1]; its id.
+    func stableGroupOfOne() async -> String {
+        let a = await newMemberId()
+        _ = await coordinator.join(joinInput(a))
+        _ = await coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [a: [1]])
+        return a
+    }
+
     /// The v4+ two-step join: MEMBER_ID_REQUIRED, then join with the id.
     func newMemberId(protocols: [String] = ["range"]) async -> String {
         let first = await coordinator.join(joinInput(protocols: protocols))
@@ -93,9 +101,7 @@ struct CoordinatorFixture {
     @Test func aNewMemberTriggersARebalanceThatExistingMembersRejoin() async throws {
         let f = try CoordinatorFixture()
         defer { f.cleanUp() }
-        let a = await f.newMemberId()
-        _ = await f.coordinator.join(f.joinInput(a))
-        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [a: [1]])
+        let a = await f.stableGroupOfOne()
         let b = await f.newMemberId()
         async let joinB = f.coordinator.join(f.joinInput(b))
         try await Task.sleep(for: .milliseconds(50))
@@ -118,9 +124,7 @@ struct CoordinatorFixture {
     @Test func aReSentJoinOrSyncAnswersTheRequestItReplaces() async throws {
         let f = try CoordinatorFixture()
         defer { f.cleanUp() }
-        let a = await f.newMemberId()
-        _ = await f.coordinator.join(f.joinInput(a))
-        _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [a: [1]])
+        let a = await f.stableGroupOfOne()
         let b = await f.newMemberId()
         let firstJoin = Task { await f.coordinator.join(f.joinInput(b)) }
         try await Task.sleep(for: .milliseconds(50))
