@@ -92,14 +92,14 @@ public final class ReportConsumer: Service, Sendable {
         do {
             switch IncomingEvent.parse(message.value ?? []) {
             case let .success(event):
-                if let stored = try store.insert(event, from: source) {
+                if let stored = try await store.insert(event, from: source) {
                     metrics.stored.increment()
                     broadcaster.publish(stored)
                 } else {
                     metrics.duplicates.increment()
                 }
             case let .failure(rejection):
-                try store.deadLetter(message.value, from: source, reason: rejection.reason)
+                try await store.deadLetter(message.value, from: source, reason: rejection.reason)
                 metrics.deadLetters.increment()
                 logger.warning("dead letter at \(message.topic)[\(message.partition)]@\(message.offset): \(rejection.reason)")
             }

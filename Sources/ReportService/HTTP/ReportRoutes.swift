@@ -44,14 +44,15 @@ public struct ReportRoutes: Sendable {
             if let type, !IncomingEvent.eventTypes.contains(type) {
                 return json(.badRequest, ["error": "type must be one of \(IncomingEvent.eventTypes.sorted().joined(separator: ", "))"])
             }
-            return try encoded(.ok, try store.events(type: type, after: after, limit: limit))
+            return try encoded(.ok, try await store.events(type: type, after: after, limit: limit))
         }
-        router.get("/api/v1/report") { _, _ in try encoded(.ok, try store.summary()) }
+        router.get("/api/v1/report") { _, _ in try encoded(.ok, try await store.summary()) }
         router.get("/api/v1/report.md") { _, _ in
-            text(.ok, ReportPages.markdown(summary: try store.summary(), events: try store.events()), type: "text/markdown; charset=utf-8")
+            let summary = try await store.summary(), events = try await store.events()
+            return text(.ok, ReportPages.markdown(summary: summary, events: events), type: "text/markdown; charset=utf-8")
         }
         router.get("/api/v1/report/html") { _, _ in
-            text(.ok, ReportPages.htmlReport(events: try store.events()), type: "text/html; charset=utf-8")
+            text(.ok, ReportPages.htmlReport(events: try await store.events()), type: "text/html; charset=utf-8")
         }
         router.post("/api/v1/report-event") { request, _ in
             let body = try await request.body.collect(upTo: 64 * 1024)
@@ -60,7 +61,7 @@ public struct ReportRoutes: Sendable {
                 return json(.badRequest, ["error": rejection.reason])
             case .success(var event):
                 event.eventId = event.eventId ?? UUID().uuidString.lowercased()
-                if let stored = try store.insert(event, from: nil) {
+                if let stored = try await store.insert(event, from: nil) {
                     metrics.stored.increment()
                     broadcaster.publish(stored)
                     return try encoded(.created, stored)
@@ -83,7 +84,7 @@ public struct ReportRoutes: Sendable {
             }
             // Subscribe before reading the backlog: an event stored in between is in one or both.
             let events = broadcaster.subscribe()
-            let backlog = try resumeAfter.map { try store.events(after: $0, limit: Self.maximumBacklog) } ?? []
+            let backlog = if let resumeAfter { try await store.events(after: resumeAfter, limit: Self.maximumBacklog) } else { [StoredEvent]() }
             let resumed = resumeAfter ?? 0
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -3,6 +3,10 @@ import GRDB
 
 /// Stored events and dead letters in SQLite. Inserts are idempotent: by `EventId` when the
 /// event has one, else by the Kafka position (topic, partition, offset) it came from.
+///
+/// Every access is `async`: GRDB runs it on the database's own queue, so an insert's fsync
+/// or a long report query never holds one of Swift's cooperative threads (two on this
+/// machine), which serve the HTTP server and the consumer.
 public final class ReportStore: Sendable {
     let database: DatabaseQueue
 
@@ -44,8 +48,8 @@ public final class ReportStore: Sendable {
 
     /// Stores an event once; returns it when it is new, nil when it was already there.
     @discardableResult
-    public func insert(_ event: IncomingEvent, from source: Source?) throws -> StoredEvent? {
-        try database.write { db in
+    public func insert(_ event: IncomingEvent, from source: Source?) async throws -> StoredEvent? {
+        try await database.write { db in
             try db.execute(sql: """
                 INSERT OR IGNORE INTO event (event_id, topic, kafka_partition, kafka_offset, event_type, description, occured_on)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -58,8 +62,8 @@ public final class ReportStore: Sendable {
     }
 
     /// Keeps a message that is not a valid event (once per Kafka position).
-    public func deadLetter(_ payload: [UInt8]?, from source: Source, reason: String) throws {
-        try database.write { db in
+    public func deadLetter(_ payload: [UInt8]?, from source: Source, reason: String) async throws {
+        try await database.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO dead_letter (topic, kafka_partition, kafka_offset, reason, payload) VALUES (?, ?, ?, ?, ?)",
                            arguments: [source.topic, source.partition, source.offset, reason, payload.map { Data($0) }])
         }
@@ -67,8 +71,8 @@ public final class ReportStore: Sendable {
 
     /// Events oldest first, optionally of one type. With `after`, at most `limit` events
     /// that follow that id (the next page); without it, the newest `limit` (the tail).
-    public func events(type: String? = nil, after: Int64? = nil, limit: Int? = nil) throws -> [StoredEvent] {
-        try database.read { db in
+    public func events(type: String? = nil, after: Int64? = nil, limit: Int? = nil) async throws -> [StoredEvent] {
+        try await database.read { db in
             var sql = "SELECT id, event_type, description, occured_on, event_id FROM event WHERE 1 = 1"
             var arguments: [any DatabaseValueConvertible] = []
             if let type { sql += " AND event_type = ?"; arguments.append(type) }
@@ -84,8 +88,8 @@ public final class ReportStore: Sendable {
     }
 
     /// Counts by type, the last event's time, and how many dead letters were kept.
-    public func summary() throws -> ReportSummary {
-        try database.read { db in
+    public func summary() async throws -> ReportSummary {
+        try await database.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT event_type, COUNT(*) FROM event GROUP BY event_type") {
                 counts[row[0]] = row[1]
