@@ -20,8 +20,8 @@ public struct ReportRoutes: Sendable {
         self.isReady = isReady
     }
 
-    /// The most stored events a resuming stream replays before going live.
-    static let maximumBacklog = 10_000
+    /// Stored events a resuming stream reads at a time while it catches up.
+    static let backlogPage = 1_000
 
     public func register(on router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in json(.ok, ["status": "ok"]) }
@@ -84,8 +84,7 @@ public struct ReportRoutes: Sendable {
             }
             // Subscribe before reading the backlog: an event stored in between is in one or both.
             let events = broadcaster.subscribe()
-            let backlog = if let resumeAfter { try await store.events(after: resumeAfter, limit: Self.maximumBacklog) } else { [StoredEvent]() }
-            let resumed = resumeAfter ?? 0
+            let resume = resumeAfter
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return Response(
@@ -94,15 +93,25 @@ public struct ReportRoutes: Sendable {
                 body: ResponseBody { writer in
                     // A comment first, so clients see the stream open at once.
                     try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                    var lastSent = resumed
                     func send(_ event: StoredEvent) async throws {
-                        guard event.id > lastSent else { return }
-                        lastSent = event.id
                         let data = String(decoding: (try? encoder.encode(event)) ?? Data(), as: UTF8.self)
                         try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: reported-event\ndata: \(data)\n\n"))
                     }
-                    for event in backlog { try await send(event) }
-                    for await event in events { try await send(event) }
+                    // The backlog, a page at a time; live events it already held are skipped
+                    // by id (live events need not arrive in id order, so no "last id" rule).
+                    var replayed = Set<Int64>()
+                    if var after = resume {
+                        while true {
+                            let page = try await store.events(after: after, limit: Self.backlogPage)
+                            for event in page {
+                                try await send(event)
+                                replayed.insert(event.id)
+                            }
+                            guard let last = page.last, page.count == Self.backlogPage else { break }
+                            after = last.id
+                        }
+                    }
+                    for await event in events where replayed.remove(event.id) == nil { try await send(event) }
                     try await writer.finish(nil)
                 })
         }
