@@ -70,14 +70,16 @@ final class EventQueue: Sendable {
         }
     }
 
-    /// Ends the queue: events not yet handed out are dropped (their messages were not
-    /// committed, so the group hands them out again), and a waiting `next()` gets nil.
-    func finish() {
+    /// Ends the queue: a waiting `next()` gets nil, and so does every later one once the
+    /// events already buffered are taken, or at once when `dropping` them.
+    func finish(dropping: Bool) {
         let waiter = state.withLock { state in
             state.finished = true
-            state.events = []
-            state.staged = []
-            state.head = 0
+            if dropping {
+                state.events = []
+                state.staged = []
+                state.head = 0
+            }
             defer { state.waiter = nil }
             return state.waiter?.continuation
         }

@@ -26,11 +26,16 @@ public final class KafkaConsumer: Sendable, Service {
     private let blockingQueue = DispatchQueue(label: "tributary.kafka.consumer.blocking")
     private let closed = Atomic<Bool>(false)
     private let closing = Atomic<Bool>(false)
+    /// Without auto-commit, a buffered message's offset is not committed, so closing may drop
+    /// it (the group hands it out again). With auto-commit librdkafka stored its offset when
+    /// it was fetched and commits it at close: it must still be handed out.
+    private let dropsBufferedOnClose: Bool
 
     private let queue = EventQueue()
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger = Logger(label: "tributary.kafka.consumer")) throws(KafkaError) {
         self.logger = logger
+        dropsBufferedOnClose = !configuration.autoCommit
         let continuation = queue
         let permits = BufferPermits(configuration.maximumBufferedEvents)
         handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, properties: configuration.librdkafkaProperties, logger: logger) { conf, context in
@@ -168,16 +173,18 @@ public final class KafkaConsumer: Sendable, Service {
         try KafkaError.check(rd_kafka_resume_partitions(handle.pointer, list), "resume")
     }
 
-    /// True once `close()` or `beginClose()` was called: `events` has ended and commits fail.
+    /// True once `close()` or `beginClose()` was called: commits fail from then on.
     public var isClosing: Bool { closing.load(ordering: .relaxed) }
 
-    /// Leaves the group (committing if auto-commit is on), stops polling and ends `events`,
-    /// dropping events not yet handed out.
+    /// Leaves the group (committing if auto-commit is on), stops polling and ends `events`:
+    /// at once without auto-commit (buffered messages are dropped, uncommitted), after the
+    /// buffered messages with it.
     public func close() {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         stopDelivering()
         poller.stop()
         rd_kafka_consumer_close(handle.pointer)
+        queue.finish(dropping: false)
     }
 
     /// `close()` without holding up the caller's thread: leaving the group takes a round
@@ -188,8 +195,9 @@ public final class KafkaConsumer: Sendable, Service {
     }
 
     /// Starts `close()` on the consumer's own queue and returns at once, for callers that
-    /// must not wait (a graceful-shutdown handler). `events` ends at once: a message still
-    /// buffered is not handed out, so a caller's loop stops after the message in hand.
+    /// must not wait (a graceful-shutdown handler). Without auto-commit `events` ends at
+    /// once: a message still buffered is not handed out, so a caller's loop stops after the
+    /// message in hand.
     public func beginClose() {
         stopDelivering()
         blockingQueue.async { self.close() }
@@ -197,7 +205,7 @@ public final class KafkaConsumer: Sendable, Service {
 
     private func stopDelivering() {
         closing.store(true, ordering: .relaxed)
-        queue.finish()
+        if dropsBufferedOnClose { queue.finish(dropping: true) }
     }
 
     /// Runs until graceful shutdown, then closes.

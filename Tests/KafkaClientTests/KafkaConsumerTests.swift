@@ -158,4 +158,24 @@ func collect(_ count: Int, from consumer: KafkaConsumer) async throws -> [KafkaC
             _ = try await consumer.committed([KafkaTopicPartition(topic: "leaving", partition: 0)])
         }
     }
+
+    /// With auto-commit librdkafka stored the buffered messages' offsets when it fetched them
+    /// and commits them at close, so closing still hands them out rather than losing them.
+    @Test func anAutoCommitConsumerStillHandsOutWhatItBufferedWhenClosing() async throws {
+        let cluster = try await seededCluster(topic: "leaving-auto", partitions: 1, count: 200)
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers, groupId: "g-auto")
+        configuration.autoCommit = true
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try consumer.subscribe(topics: ["leaving-auto"])
+        #expect(try await collect(5, from: consumer).count == 5)
+        try await Task.sleep(for: .milliseconds(500))  // the rest is fetched and buffered
+        consumer.beginClose()
+        let handedOut = try await withTimeout { () async -> Int in
+            var count = 0
+            for await event in consumer.events { if case .message = event { count += 1 } }
+            return count
+        }
+        #expect(handedOut > 0 && handedOut <= 195)
+        await consumer.shutdown()
+    }
 }
