@@ -49,18 +49,24 @@ extension LogStore {
             return topic
         }
         guard let topic = removed else { throw .unknownTopicOrPartition(topic: name, partition: -1) }
-        defer { deletingTopics.withLock { _ = $0.remove(name) } }
         // Closing writes the partitions' last files under their directory, so it comes first.
         for partition in topic.partitions { try? partition.close() }
         // Move out of topics/ first (atomic), then remove at leisure.
         let graveyard = directory + "/deleted/" + UUID().uuidString
         guard rename(topicsDirectory + "/" + name, graveyard) == 0 else {
-            throw .io(operation: "rename", path: topicsDirectory + "/" + name, errno: errno)
+            // The directory is still there: the name stays taken (a create would open the old
+            // files) until a restart loads the topic again.
+            let error = LogStoreError.io(operation: "rename", path: topicsDirectory + "/" + name, errno: errno)
+            logger.error("deleting topic \(name) failed; it comes back at the next start: \(error)")
+            throw error
         }
+        defer { deletingTopics.withLock { _ = $0.remove(name) } }
+        // The offsets go with the directory, before anything that can fail or take long: a
+        // topic recreated under this name (even after a crash) must not inherit them.
+        let offsetsGone = Result { () throws(LogStoreError) in try groupOffsets.deleteTopic(name) }
         try AtomicFile.syncDirectory(topicsDirectory)
+        try offsetsGone.get()
         try? FileManager.default.removeItem(atPath: graveyard)
-        // Before the name is free again: a new topic of this name must not inherit offsets.
-        try groupOffsets.deleteTopic(name)
         logger.info("deleted topic", metadata: ["topic": "\(name)"])
     }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import KafkaProtocol
 import Synchronization
 
@@ -38,6 +43,9 @@ public final class GroupOffsetStore: Sendable {
         var journal: LogFile
         var size: Int64
         var offsets: [String: [TopicPartition: CommittedOffset]]
+        /// Set when a compaction left the journal's durability in doubt; commits then fail
+        /// until a restart replays whichever file the directory really holds.
+        var failure: LogStoreError?
     }
 
     init(directory: String) throws(LogStoreError) {
@@ -56,6 +64,7 @@ public final class GroupOffsetStore: Sendable {
         guard !offsets.isEmpty else { return }
         let record = OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
         let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile in
+            if let failure = state.failure { throw failure }
             try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
             state.size += Int64(record.count)
             state.offsets[group, default: [:]].merge(offsets) { $1 }
@@ -79,16 +88,22 @@ public final class GroupOffsetStore: Sendable {
         state.withLock { Array($0.offsets.keys) }.sorted()
     }
 
-    /// Forgets a group's offsets (DeleteGroups), durably.
-    public func deleteGroup(_ group: String) throws(LogStoreError) {
+    /// Forgets a group's offsets (DeleteGroups), durably. With `unlessCommittedSince`, only
+    /// if no commit is that recent, decided under the journal's lock (offset expiry must not
+    /// take a commit that just arrived). Returns whether the offsets went.
+    @discardableResult
+    public func deleteGroup(_ group: String, unlessCommittedSince cutoff: Int64? = nil) throws(LogStoreError) -> Bool {
         let record = OffsetJournal.frame(OffsetJournal.encodeDelete(group: group))
-        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile in
+        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile? in
+            if let cutoff, state.offsets[group]?.values.contains(where: { $0.commitTimestamp >= cutoff }) == true { return nil }
             try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
             state.size += Int64(record.count)
             state.offsets[group] = nil
             return state.journal
         }
+        guard let journal else { return false }
         try journal.syncData()
+        return true
     }
 
     /// Forgets every group's offsets for a deleted topic, durably, so a topic created later
@@ -109,18 +124,33 @@ public final class GroupOffsetStore: Sendable {
         try state.withLock { (state) throws(LogStoreError) in try state.journal.syncData() }
     }
 
-    /// Rewrites the journal as one record per group when it is mostly superseded commits.
+    /// Rewrites the journal as one record per group when it is mostly superseded commits:
+    /// a new file, fsync'd and renamed over the old one. Until the rename the old journal
+    /// stays in use; after it the new one is, and a failure to make the rename durable stops
+    /// commits (a power cut could bring back the old file without them).
     func compactIfWorthIt() throws(LogStoreError) {
         try state.withLock { (state) throws(LogStoreError) in
+            if let failure = state.failure { throw failure }
             guard state.size > 64 << 10 else { return }
             var compacted: [UInt8] = []
             for (group, offsets) in state.offsets.sorted(by: { $0.key < $1.key }) where !offsets.isEmpty {
                 compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
             }
             guard state.size > Int64(compacted.count) * 4 else { return }
-            try AtomicFile.write(compacted, to: path)
-            state.journal = try LogFile(path: path)
+            let temporary = path + ".tmp"
+            let next = try LogFile(path: temporary)
+            try next.truncate(to: 0)
+            try compacted.withBytes { raw throws(LogStoreError) in try next.write(raw, at: 0) }
+            try next.syncData()
+            guard rename(temporary, path) == 0 else { throw .io(operation: "rename", path: path, errno: errno) }
+            state.journal = next
             state.size = Int64(compacted.count)
+            do throws(LogStoreError) {
+                try AtomicFile.syncDirectory(containing: path)
+            } catch {
+                state.failure = .storageFailed(reason: "offsets journal compaction: \(error)")
+                throw error
+            }
         }
     }
 }
