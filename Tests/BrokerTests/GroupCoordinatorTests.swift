@@ -240,6 +240,31 @@ struct CoordinatorFixture {
         #expect(now + 17_000 == f.clock.function())
     }
 
+    /// A leader that heartbeats but never sends SyncGroup is removed after the rebalance
+    /// timeout (Kafka's pending-sync timeout), and the waiting follower is told to rejoin.
+    @Test func aLeaderThatNeverSyncsIsRemovedAfterTheRebalanceTimeout() async throws {
+        let f = try CoordinatorFixture(initialDelayMs: 1_000)
+        defer { f.cleanUp() }
+        let a = await f.newMemberId(), b = await f.newMemberId()
+        async let joinA = f.coordinator.join(f.joinInput(a, rebalance: 20_000))
+        async let joinB = f.coordinator.join(f.joinInput(b, rebalance: 20_000))
+        try await Task.sleep(for: .milliseconds(50))
+        f.clock.advance(1_001)
+        await f.coordinator.tick()
+        let (ja, _) = await (joinA, joinB)
+        let leader = ja.leader, follower = leader == a ? b : a
+        let followerSync = Task { await f.coordinator.sync(groupId: "g", generationId: 1, memberId: follower, assignments: [:]) }
+        try await Task.sleep(for: .milliseconds(50))
+        for _ in 0..<6 {  // 24 s of heartbeats, no SyncGroup from the leader
+            f.clock.advance(4_000)
+            _ = await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader)
+            await f.coordinator.tick()
+        }
+        #expect(await answer(of: followerSync)?.errorCode == GroupErrorCode.rebalanceInProgress.rawValue)
+        #expect(!(await f.coordinator.describe(groupId: "g").members.map(\.memberId).contains(leader)))
+        #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader) == GroupErrorCode.unknownMemberId.rawValue)
+    }
+
     /// Kafka forgets an empty group without offsets; a refused join leaves nothing behind.
     @Test func emptyGroupsWithoutOffsetsAreForgotten() async throws {
         let f = try CoordinatorFixture()

@@ -81,7 +81,9 @@ extension KafkaBroker {
             try await awaiting.log.sync(upTo: awaiting.end)
         } catch {
             logger.error("fsync failed for \(topic)-\(partition): \(error)")
-            return PartitionProduceResult(errorCode: ErrorCode.unknownServerError.rawValue, errorMessage: "\(error)")
+            // KAFKA_STORAGE_ERROR, as for the appends the partition refuses after it.
+            let code = (error as? LogStoreError)?.kafkaErrorCode ?? ErrorCode.unknownServerError.rawValue
+            return PartitionProduceResult(errorCode: code, errorMessage: "\(error)")
         }
         return result
     }

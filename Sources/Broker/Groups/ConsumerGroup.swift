@@ -34,6 +34,8 @@ final class ConsumerGroup {
     var pendingMemberIds: [String: Int64] = [:]
     /// When PreparingRebalance gives up on members that have not rejoined.
     var rebalanceDeadlineMs: Int64?
+    /// When CompletingRebalance gives up on members that have not sent SyncGroup.
+    var syncDeadlineMs: Int64?
     /// When the group last became empty (offsets retention counts from then).
     var emptySinceMs: Int64?
 
@@ -96,21 +98,19 @@ final class ConsumerGroup {
         return holder.memberId != memberId
     }
 
-    /// Gives a static member's place (assignment, join order, leadership) to `newMemberId`;
-    /// the old id's pending requests are told they are fenced.
-    func replaceStaticMember(_ oldMemberId: String, with newMemberId: String, protocols: [GroupProtocol], now: Int64) {
-        guard var member = members.removeValue(forKey: oldMemberId) else { return }
+    /// Gives a static member's place (assignment, join order, leadership) to `replacement`,
+    /// which brings its own settings (timeouts, client); the old id's pending requests are
+    /// told they are fenced.
+    func replaceStaticMember(_ oldMemberId: String, with replacement: Member) {
+        guard let old = members.removeValue(forKey: oldMemberId) else { return }
         let fenced = SyncGroupOutput(errorCode: GroupErrorCode.fencedInstanceId.rawValue, protocolType: nil, protocolName: nil, assignment: [])
-        member.pendingJoin?.resume(returning: .error(.fencedInstanceId, memberId: oldMemberId))
-        member.pendingSync?.resume(returning: fenced)
-        member.pendingJoin = nil
-        member.pendingSync = nil
-        member.memberId = newMemberId
-        member.protocols = protocols
-        member.lastHeartbeatMs = now
-        members[newMemberId] = member
-        joinOrder = joinOrder.map { $0 == oldMemberId ? newMemberId : $0 }
-        if leaderId == oldMemberId { leaderId = newMemberId }
+        old.pendingJoin?.resume(returning: .error(.fencedInstanceId, memberId: oldMemberId))
+        old.pendingSync?.resume(returning: fenced)
+        var member = replacement
+        member.assignment = old.assignment
+        members[member.memberId] = member
+        joinOrder = joinOrder.map { $0 == oldMemberId ? member.memberId : $0 }
+        if leaderId == oldMemberId { leaderId = member.memberId }
     }
 
     var allMembersRejoined: Bool {

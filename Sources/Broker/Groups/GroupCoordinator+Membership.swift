@@ -31,6 +31,7 @@ extension GroupCoordinator {
 
     private func completeSync(_ group: ConsumerGroup, assignments: [String: [UInt8]]) {
         group.state = .stable
+        group.syncDeadlineMs = nil
         for id in group.joinOrder {
             group.members[id]?.assignment = assignments[id] ?? []
             if let continuation = group.members[id]?.pendingSync {
@@ -122,6 +123,13 @@ extension GroupCoordinator {
             }
             if group.state == .preparingRebalance, let deadline = group.rebalanceDeadlineMs, now >= deadline {
                 maybeCompleteJoin(group, deadlinePassed: true)
+                continue
+            }
+            if group.state == .completingRebalance, let deadline = group.syncDeadlineMs, now >= deadline {
+                let unsynced = group.members.values.filter { $0.pendingSync == nil }.map(\.memberId)
+                for id in unsynced { group.remove(id) }
+                logger.info("group \(group.groupId): \(unsynced.count) member(s) never sent SyncGroup; rebalancing without them")
+                memberSetChanged(group, reason: "sync timeout")
                 continue
             }
             if !expired.isEmpty {

@@ -55,7 +55,7 @@ extension GroupCoordinator {
         if let group = groups[groupId], !group.isEmpty { return GroupErrorCode.nonEmptyGroup.rawValue }
         groups[groupId] = nil
         do {
-            try await offloaded { [offsets] () throws(LogStoreError) in try offsets.deleteGroup(groupId) }
+            _ = try await offloaded { [offsets] () throws(LogStoreError) in try offsets.deleteGroup(groupId) }
         } catch {
             logger.error("deleting offsets of group \(groupId) failed: \(error)")
             return -1
@@ -81,8 +81,11 @@ extension GroupCoordinator {
             guard emptySince < cutoff, lastCommit < cutoff else { continue }
             groups[groupId] = nil
             do {
-                try await offloaded { [offsets] () throws(LogStoreError) in try offsets.deleteGroup(groupId) }
-                expired.append(groupId)
+                // The commit check is repeated under the journal's lock: one may land meanwhile.
+                let deleted = try await offloaded { [offsets] () throws(LogStoreError) in
+                    try offsets.deleteGroup(groupId, unlessCommittedSince: cutoff)
+                }
+                if deleted { expired.append(groupId) }
             } catch {
                 logger.error("expiring the offsets of group \(groupId) failed: \(error)")
             }

@@ -70,7 +70,7 @@ public actor GroupCoordinator {
             // that is all: no rebalance, the member syncs to get its old assignment back.
             memberId = newMemberId(input)
             let previousLeader = group.leaderId
-            group.replaceStaticMember(existing.memberId, with: memberId, protocols: input.protocols, now: now)
+            group.replaceStaticMember(existing.memberId, with: member(input, id: memberId, now: now))
             if group.state == .stable, let chosen = group.protocolName, group.selectProtocol() == chosen {
                 // Kafka answers with the old leader id, so a replaced leader does not assign.
                 return JoinGroupOutput(errorCode: 0, generationId: group.generationId, protocolType: group.protocolType,
@@ -148,6 +148,7 @@ public actor GroupCoordinator {
         }
         guard group.state != .preparingRebalance else { return }
         group.state = .preparingRebalance
+        group.syncDeadlineMs = nil
         let timeout = group.members.values.map(\.rebalanceTimeoutMs).max() ?? 0
         group.rebalanceDeadlineMs = clock() + (wasEmpty ? configuration.initialRebalanceDelayMs : timeout)
         logger.debug("group \(group.groupId) preparing rebalance: \(reason)")
@@ -173,6 +174,9 @@ public actor GroupCoordinator {
         if group.leaderId.map({ group.members[$0] == nil }) ?? true { group.leaderId = group.joinOrder.first }
         group.state = .completingRebalance
         let now = clock()
+        // Kafka's pending-sync timeout: members that never send SyncGroup (a leader that
+        // heartbeats but does not assign) must not hold the others for ever.
+        group.syncDeadlineMs = now + (group.members.values.map(\.rebalanceTimeoutMs).max() ?? 0)
         for id in group.joinOrder {
             guard let continuation = group.members[id]?.pendingJoin else { continue }
             group.members[id]?.pendingJoin = nil
