@@ -16,8 +16,10 @@ struct CoordinatorFixture {
     let store: LogStore
     let clock = TestClock()
     let coordinator: GroupCoordinator
+    let initialDelayMs: Int64
 
     init(initialDelayMs: Int64 = 0, offsetsRetentionMs: Int64 = 7 * 24 * 3_600_000) throws {
+        self.initialDelayMs = initialDelayMs
         directory = NSTemporaryDirectory() + "coordinator-\(UUID().uuidString)"
         store = try LogStore(directory: directory)
         var configuration = GroupCoordinator.Configuration()
@@ -37,6 +39,23 @@ struct CoordinatorFixture {
                        sessionTimeoutMs: session, rebalanceTimeoutMs: rebalance, protocolType: "consumer",
                        protocols: protocols.map { GroupProtocol(name: $0, metadata: Array($0.utf8)) },
                        requireKnownMemberId: requireKnown)
+    }
+
+    /// Two members at generation 1 (the fixture's initial delay passed), the follower's
+    /// SyncGroup waiting for the leader's.
+    func followerAwaitingTheLeadersSync(rebalance: Int32 = 30_000) async throws
+        -> (leader: String, follower: String, followerSync: Task<SyncGroupOutput, Never>) {
+        let a = await newMemberId(), b = await newMemberId()
+        async let joinA = coordinator.join(joinInput(a, rebalance: rebalance))
+        async let joinB = coordinator.join(joinInput(b, rebalance: rebalance))
+        try await Task.sleep(for: .milliseconds(50))
+        clock.advance(initialDelayMs + 1)
+        await coordinator.tick()
+        let (ja, _) = await (joinA, joinB)
+        let leader = ja.leader, follower = leader == a ? b : a
+        let followerSync = Task { await coordinator.sync(groupId: "g", generationId: 1, memberId: follower, assignments: [:]) }
+        try await Task.sleep(for: .milliseconds(50))
+        return (leader, follower, followerSync)
     }
 
     /// A Stable group "g" at generation 1 whose one member holds assignment [1]; its id.
@@ -189,16 +208,7 @@ struct CoordinatorFixture {
     @Test func aMemberWaitingInSyncGroupIsKeptAlive() async throws {
         let f = try CoordinatorFixture(initialDelayMs: 1_000)
         defer { f.cleanUp() }
-        let a = await f.newMemberId(), b = await f.newMemberId()
-        async let joinA = f.coordinator.join(f.joinInput(a, session: 10_000))
-        async let joinB = f.coordinator.join(f.joinInput(b, session: 10_000))
-        try await Task.sleep(for: .milliseconds(50))
-        f.clock.advance(1_001)
-        await f.coordinator.tick()
-        let (ja, _) = await (joinA, joinB)
-        let leader = ja.leader, follower = leader == a ? b : a
-        let followerSync = Task { await f.coordinator.sync(groupId: "g", generationId: 1, memberId: follower, assignments: [:]) }
-        try await Task.sleep(for: .milliseconds(50))
+        let (leader, follower, followerSync) = try await f.followerAwaitingTheLeadersSync()
         for _ in 0..<3 {  // 12 s: the leader heartbeats, the follower waits
             f.clock.advance(4_000)
             #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader) == 0)
@@ -245,16 +255,7 @@ struct CoordinatorFixture {
     @Test func aLeaderThatNeverSyncsIsRemovedAfterTheRebalanceTimeout() async throws {
         let f = try CoordinatorFixture(initialDelayMs: 1_000)
         defer { f.cleanUp() }
-        let a = await f.newMemberId(), b = await f.newMemberId()
-        async let joinA = f.coordinator.join(f.joinInput(a, rebalance: 20_000))
-        async let joinB = f.coordinator.join(f.joinInput(b, rebalance: 20_000))
-        try await Task.sleep(for: .milliseconds(50))
-        f.clock.advance(1_001)
-        await f.coordinator.tick()
-        let (ja, _) = await (joinA, joinB)
-        let leader = ja.leader, follower = leader == a ? b : a
-        let followerSync = Task { await f.coordinator.sync(groupId: "g", generationId: 1, memberId: follower, assignments: [:]) }
-        try await Task.sleep(for: .milliseconds(50))
+        let (leader, follower, followerSync) = try await f.followerAwaitingTheLeadersSync(rebalance: 20_000)
         for _ in 0..<6 {  // 24 s of heartbeats, no SyncGroup from the leader
             f.clock.advance(4_000)
             _ = await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader)
