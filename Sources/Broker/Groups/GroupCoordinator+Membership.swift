@@ -110,7 +110,7 @@ extension GroupCoordinator {
         // An empty group with no committed offsets is forgotten, as Kafka's metadata cleanup
         // does; otherwise every group id ever used would stay listed and in memory.
         for (id, group) in groups where group.state == .empty && group.isEmpty && group.pendingMemberIds.isEmpty
-            && offsets.committed(group: id).isEmpty {
+            && !offsets.hasCommits(group: id) {
             groups[id] = nil
         }
         for group in groups.values {

@@ -31,7 +31,7 @@ extension GroupCoordinator {
     /// One group's description (DescribeGroups); unknown groups are reported Dead, as Kafka does.
     public func describe(groupId: String) -> GroupDescription {
         if let group = groups[groupId] { return group.description() }
-        if !offsets.committed(group: groupId).isEmpty {
+        if offsets.hasCommits(group: groupId) {
             return GroupDescription(groupId: groupId, state: .empty, protocolType: "consumer", protocolName: "", members: [])
         }
         return GroupDescription(groupId: groupId, state: .dead, protocolType: "", protocolName: "", members: [])
@@ -50,7 +50,7 @@ extension GroupCoordinator {
     /// Deletes an empty group and its committed offsets (DeleteGroups).
     /// The journal's fsync runs off the actor, which other groups' requests can use meanwhile.
     public func delete(groupId: String) async -> Int16 {
-        let known = groups[groupId] != nil || !offsets.committed(group: groupId).isEmpty
+        let known = groups[groupId] != nil || offsets.hasCommits(group: groupId)
         guard known else { return GroupErrorCode.groupIdNotFound.rawValue }
         if let group = groups[groupId], !group.isEmpty { return GroupErrorCode.nonEmptyGroup.rawValue }
         groups[groupId] = nil

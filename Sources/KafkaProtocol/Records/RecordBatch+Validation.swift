@@ -44,15 +44,21 @@ extension RecordBatchHeader {
         let total = header.totalSize
         guard bytes.count >= total else { throw .truncated(needed: total, available: bytes.count) }
         let covered = UnsafeRawBufferPointer(rebasing: bytes[Offset.attributes..<total])
-        let actual = CRC32C.checksum(covered)
-        guard actual == header.crc else { throw .crcMismatch(expected: header.crc, actual: actual) }
-        guard header.lastOffsetDelta >= 0, header.recordCount >= 0 else {
-            throw .invalidOffsetDelta(lastOffsetDelta: header.lastOffsetDelta, recordCount: header.recordCount)
-        }
+        try header.verify(checksum: CRC32C.checksum(covered))
         if requireDenseOffsets, header.recordCount == 0 || header.lastOffsetDelta != header.recordCount - 1 {
             throw .invalidOffsetDelta(lastOffsetDelta: header.lastOffsetDelta, recordCount: header.recordCount)
         }
         return header
+    }
+
+    /// The checks after framing and magic: `checksum` (the CRC-32C from `attributes` to the
+    /// batch's end, which a caller may compute piece by piece) must match, and the offset
+    /// fields it covers must make sense.
+    public func verify(checksum actual: UInt32) throws(RecordBatchError) {
+        guard actual == crc else { throw .crcMismatch(expected: crc, actual: actual) }
+        guard lastOffsetDelta >= 0, recordCount >= 0 else {
+            throw .invalidOffsetDelta(lastOffsetDelta: lastOffsetDelta, recordCount: recordCount)
+        }
     }
 
     /// Validates every batch in `bytes`, which must hold whole batches back to back.

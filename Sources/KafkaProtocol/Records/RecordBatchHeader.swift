@@ -43,7 +43,9 @@ public struct RecordBatchHeader: Sendable, Equatable {
     /// Total bytes of the batch on the wire and on disk.
     public var totalSize: Int { Int(batchLength) + Self.logOverhead }
     /// Offset of the last record in the batch.
-    public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    /// Wrapping: the base offset is not covered by the CRC, so on bytes read back from disk
+    /// it may be garbage, which must not trap whoever adds to it.
+    public var lastOffset: Int64 { baseOffset &+ Int64(lastOffsetDelta) }
     /// Compression codec in bits 0–2 of the attributes.
     public var compression: CompressionCodec? { CompressionCodec(rawValue: Int(attributes & 0x07)) }
     public var isTransactional: Bool { attributes & 0x10 != 0 }

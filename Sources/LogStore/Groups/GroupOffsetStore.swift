@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KafkaProtocol
 import Synchronization
 
@@ -83,6 +78,12 @@ public final class GroupOffsetStore: Sendable {
         state.withLock { $0.offsets[group] ?? [:] }
     }
 
+    /// Whether the group has any committed offset, without copying them (the coordinator
+    /// asks this of every empty group ten times a second).
+    public func hasCommits(group: String) -> Bool {
+        state.withLock { !($0.offsets[group]?.isEmpty ?? true) }
+    }
+
     /// Groups that have committed offsets.
     public func groups() -> [String] {
         state.withLock { Array($0.offsets.keys) }.sorted()
@@ -137,13 +138,7 @@ public final class GroupOffsetStore: Sendable {
                 compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
             }
             guard state.size > Int64(compacted.count) * 4 else { return }
-            let temporary = path + ".tmp"
-            let next = try LogFile(path: temporary)
-            try next.truncate(to: 0)
-            try compacted.withBytes { raw throws(LogStoreError) in try next.write(raw, at: 0) }
-            try next.syncData()
-            guard rename(temporary, path) == 0 else { throw .io(operation: "rename", path: path, errno: errno) }
-            state.journal = next
+            state.journal = try AtomicFile.replace(path, with: compacted)
             state.size = Int64(compacted.count)
             do throws(LogStoreError) {
                 try AtomicFile.syncDirectory(containing: path)

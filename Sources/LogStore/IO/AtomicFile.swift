@@ -9,15 +9,22 @@ import Darwin
 /// contents, never a mix.
 enum AtomicFile {
     static func write(_ bytes: [UInt8], to path: String) throws(LogStoreError) {
-        let temporary = path + ".tmp"
-        do {
-            let file = try LogFile(path: temporary)
-            try file.truncate(to: 0)
-            try bytes.withBytes { raw throws(LogStoreError) in try file.write(raw, at: 0) }
-            try file.syncData()
-        }
-        guard rename(temporary, path) == 0 else { throw .io(operation: "rename", path: path, errno: errno) }
+        _ = try replace(path, with: bytes)
         try syncDirectory(containing: path)
+    }
+
+    /// The steps of `write` up to the rename: the new contents are on disk and at `path`,
+    /// returned open (the offsets journal keeps appending to it), but the rename itself is
+    /// not yet durable; the caller syncs the directory. A failure before the rename leaves
+    /// `path` as it was.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(LogStoreError) -> LogFile {
+        let temporary = path + ".tmp"
+        let file = try LogFile(path: temporary)
+        try file.truncate(to: 0)
+        try bytes.withBytes { raw throws(LogStoreError) in try file.write(raw, at: 0) }
+        try file.syncData()
+        guard rename(temporary, path) == 0 else { throw .io(operation: "rename", path: path, errno: errno) }
+        return file
     }
 
     /// Makes a rename or a new file in `path`'s directory durable.

@@ -29,7 +29,6 @@ public final class LogFile: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// The current size in bytes.
     /// When the file was last written, in milliseconds since the epoch.
     public func modificationTimeMs() throws(LogStoreError) -> Int64 {
         var info = stat()
@@ -37,6 +36,7 @@ public final class LogFile: @unchecked Sendable {
         return Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
     }
 
+    /// The current size in bytes.
     public func size() throws(LogStoreError) -> Int64 {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw .io(operation: "fstat", path: path, errno: errno) }

@@ -55,8 +55,7 @@ struct BatchScanner {
                 }
             }
             try body(header, position)
-            // The CRC does not cover the base offset: wrap rather than trap on a corrupt one.
-            nextOffset = header.baseOffset &+ Int64(header.lastOffsetDelta) &+ 1
+            nextOffset = header.lastOffset &+ 1
             position += total
         }
         return (position, .end)
@@ -88,9 +87,6 @@ struct BatchScanner {
     /// at a time so a garbage length cannot make recovery allocate gigabytes.
     private func streamedInvalidReason(at position: Int64, total: Int, header: RecordBatchHeader) throws(LogStoreError) -> String? {
         guard header.magic == 2 else { return RecordBatchError.unsupportedMagic(header.magic).description }
-        guard header.lastOffsetDelta >= 0, header.recordCount >= 0 else {
-            return RecordBatchError.invalidOffsetDelta(lastOffsetDelta: header.lastOffsetDelta, recordCount: header.recordCount).description
-        }
         var crc: UInt32 = 0
         var offset = RecordBatchHeader.Offset.attributes
         while offset < total {
@@ -98,7 +94,12 @@ struct BatchScanner {
             crc = chunk.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
             offset += chunk.count
         }
-        return crc == header.crc ? nil : RecordBatchError.crcMismatch(expected: header.crc, actual: crc).description
+        do throws(RecordBatchError) {
+            try header.verify(checksum: crc)
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
     private mutating func ensureWindow(covers position: Int64, count: Int) throws(LogStoreError) {

@@ -62,7 +62,7 @@ final class LogSegment: @unchecked Sendable {
             maxTimestamp = header.maxTimestamp
             timeIndex.append(timestamp: header.maxTimestamp, relativeOffset: relative)
         }
-        nextOffset = header.baseOffset &+ Int64(header.lastOffsetDelta) &+ 1
+        nextOffset = header.lastOffset &+ 1
         size = position + Int64(header.totalSize)
     }
 
@@ -138,7 +138,6 @@ final class LogSegment: @unchecked Sendable {
         return (next, maxTs, Int64(lastPosition))
     }
 
-    /// Writes both indexes next to the log and syncs them.
     /// The time `retention.ms` measures this segment by: its newest batch's timestamp, or,
     /// when its batches carry none (-1), when the file was last written, as Kafka does;
     /// otherwise data without timestamps would be deleted on the first retention pass.
@@ -146,6 +145,7 @@ final class LogSegment: @unchecked Sendable {
         maxTimestamp >= 0 ? maxTimestamp : try log.modificationTimeMs()
     }
 
+    /// Writes both indexes next to the log and syncs them.
     func persistIndexes() throws(LogStoreError) {
         try AtomicFile.write(offsetIndex.encoded(), to: indexPath)
         try AtomicFile.write(timeIndex.encoded(), to: timeIndexPath)
