@@ -28,6 +28,7 @@ public enum ErrorCode: Int16, Sendable {
     case outOfOrderSequenceNumber = 45
     case invalidProducerEpoch = 47
     case transactionalIdAuthorizationFailed = 53
+    case kafkaStorageError = 56
     case nonEmptyGroup = 68
     case groupIdNotFound = 69
     case memberIdRequired = 79

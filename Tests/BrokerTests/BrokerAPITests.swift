@@ -3,6 +3,7 @@ import KafkaProtocol
 import NIOCore
 import Testing
 @testable import Broker
+@testable import LogStore
 import TestSupport
 
 /// Each API handler through the wire, against an in-process broker.
@@ -82,6 +83,24 @@ import TestSupport
             let reads = metrics.split(separator: "\n").first { $0.hasPrefix("tributary_fetch_reads_total ") }
             let count = reads.flatMap { Int($0.split(separator: " ").last ?? "") } ?? -1
             #expect((1...3).contains(count), "fetch passes: \(count)")
+        }
+    }
+
+    /// A failed fsync is KAFKA_STORAGE_ERROR (56) to the acks=all produce that waited on it
+    /// and to every produce after it, until a restart recovers the partition.
+    @Test func aFailedFsyncIsAStorageErrorToTheProduceThatHitItAndAfter() async throws {
+        try await withBroker { port, _, directory in
+            let client = try WireClient(port: port)
+            func code(_ value: String) async throws -> Int16? {
+                try await client.send(.produce, 8, produceRequest("disk", batch([value])), expecting: ProduceResponse.self)
+                    .responses.first?.partitions.first?.errorCode
+            }
+            #expect(try await code("fine") == 0)
+            let trace = try #require(SyncTrace.start(under: directory))
+            defer { trace.stop() }
+            trace.failNextSyncs(1)
+            #expect(try await code("hit") == ErrorCode.kafkaStorageError.rawValue)
+            #expect(try await code("after") == ErrorCode.kafkaStorageError.rawValue)
         }
     }
 

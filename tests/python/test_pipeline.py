@@ -254,6 +254,9 @@ def test_reported_events_page_forward_and_every_error_is_json(broker, report_fac
                  "EventId": unset}
         assert post_event(service.port, json.dumps(event).encode())[0] == 201
 
+    status, body = service.get("/api/v1/events/stream?after=-3")
+    assert status == 400 and "non-negative" in json.loads(body)["error"]
+
     status, body = service.get("/no/such/route")
     assert status == 404 and "error" in json.loads(body)
     status, body = post_event(service.port, b"x" * (70 * 1024))

@@ -110,9 +110,13 @@ def test_tributaryd_takes_numbers_and_booleans_from_its_config_file(broker_facto
     assert parse_produce_v3(client.receive_frame())[1][0][2] == 10  # MESSAGE_TOO_LARGE: the number applied
     client.close()
 
+    missing = subprocess.run([os.path.join(ROOT, ".build", "debug", "tributaryd"), "--config", str(tmp_path / "nope.json")],
+                             capture_output=True, timeout=60)
+    assert missing.returncode != 0 and b"cannot read" in missing.stderr, missing.stderr
     for bad, message in [({"auto-create-topic": False}, b'unknown setting "auto-create-topic"'),
+                         ("[1, 2]", b"is not a JSON object of settings"),
                          ({"listen": ["127.0.0.1:1"]}, b'"listen" must be a string, number or boolean')]:
-        settings.write_text(json.dumps(bad))
+        settings.write_text(bad if isinstance(bad, str) else json.dumps(bad))
         result = subprocess.run([os.path.join(ROOT, ".build", "debug", "tributaryd"), "--config", str(settings)],
                                 capture_output=True, timeout=60)
         assert result.returncode != 0 and message in result.stderr, result.stderr
