@@ -65,6 +65,8 @@ latency() { sed -n 's/.*p99 \([0-9.]*\) ms, p99.9 \([0-9.]*\) ms.*/\1 \2/p' | gr
 
 rows=()
 ROUNDS=${BENCH_ROUNDS:-5}
+to_mb() { awk -v v="$1" 'BEGIN { split(v, p, " "); gsub(",", ".", p[1]); print (p[2] == "GB/s" ? p[1] * 1000 : p[1]) }'; }
+share() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print "n/a" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 median() { printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "n/a") }'; }
 spread() { printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print (NR ? lo "–" hi : "n/a") }'; }
@@ -77,7 +79,7 @@ spread() { printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -n | awk
 # name, so rounds do not pile gigabytes onto one log (the mock keeps only its newest messages).
 compare() {
   local name=$1; shift
-  local t=() tm=() m=() mm=() bc=() cc=() pr=() a b round
+  local t=() tm=() m=() mm=() bc=() cc=() pr=() lb=() ls=() a b round
   for round in $(seq "${PAIRS:-$ROUNDS}"); do
     if [ -n "${FRESH:-}" ]; then
       "$BIN/tributary" -b "$tributary" topics delete "${FRESH%%:*}" > /dev/null
@@ -87,12 +89,17 @@ compare() {
     # Each run starts with no dirty pages, so no run pays for an earlier run's writeback.
     sync
     read -r a b < <(measured "${@//BOOT/$tributary}" | rate); t+=("$a"); tm+=("$b")
+    if [ -n "${PAIR_LOOPBACK:-}" ]; then
+      lb+=("$(.venv/bin/python scripts/loopback-throughput.py $((1 << 30)))"); ls+=("$(share "$b" "${lb[-1]}")")
+    fi
     read -r a b < "$WORK/cpu"; bc+=("$a"); cc+=("$b")
     if [ $((round % 2)) -eq 1 ]; then run_mock "$@"; fi
     pr+=("$(ratio "${t[-1]}" "${m[-1]}")")
   done
   t_msgs=$(median "${t[@]}"); t_mb=$(median "${tm[@]}"); m_msgs=$(median "${m[@]}"); m_mb=$(median "${mm[@]}")
   pair_ratio=$(median "${pr[@]}"); pair_spread=$(spread "${pr[@]}")
+  loopback_pair=$(median "${lb[@]}"); loopback_spread=$(spread "${lb[@]}")
+  loopback_share=$(median "${ls[@]}"); loopback_share_spread=$(spread "${ls[@]}")
   local cell=$pair_ratio
   [ "$pair_spread" = n/a ] || cell="$pair_ratio ($pair_spread)"
   rows+=("| $name | $t_msgs | $t_mb | $m_msgs | $m_mb | $cell | $(median "${bc[@]}") / $(median "${cc[@]}") |")
@@ -141,14 +148,16 @@ raw_produce "raw produce 1 KiB, acks=all, 1 partition" b1k-1 -1
 raw_produce_mb=$t_mb
 raw_fetch "raw fetch 100 B from the beginning, 1 partition" b100-1
 raw_100_msgs=$t_msgs
-raw_fetch "raw fetch 1 KiB from the beginning, 1 partition" b1k-1
+# Loopback bandwidth on this VM swings by half from one second to the next, so this goal row
+# measures it again right after each tributaryd run (1 GiB) and takes the median of the
+# pairs' shares, as the broker ratios do.
+PAIRS=$GOAL_PAIRS PAIR_LOOPBACK=1 raw_fetch "raw fetch 1 KiB from the beginning, 1 partition" b1k-1
 raw_mb=$t_mb
-to_mb() { awk -v v="$1" 'BEGIN { split(v, p, " "); gsub(",", ".", p[1]); print (p[2] == "GB/s" ? p[1] * 1000 : p[1]) }'; }
-share() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print "n/a" }'; }
+raw_1k_share=$loopback_share; raw_1k_spread=$loopback_share_spread
+raw_1k_loopback=$loopback_pair; raw_1k_loopback_spread=$loopback_spread
 disk_mb=$(awk -v a="$(to_mb "$nosync")" -v b="$(to_mb "$nosync_again")" 'BEGIN { print (a > b ? a : b) }')
 acks_all_share=$(share "$raw_produce_mb" "$disk_mb")
 client_acks_all_share=$(share "$client_acks_all_mb" "$disk_mb")
-raw_1k_share=$(share "$raw_mb" "$loopback")
 kcat_start=$(date +%s.%N)
 kcat_count=$(measured kcat -C -b "$tributary" -t b100-1 -p 0 -o beginning -c "$COUNT" -q -f '%o\n' | wc -l)
 kcat_rate=$(awk -v n="$kcat_count" -v s="$kcat_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (e - s) }')
@@ -217,7 +226,7 @@ below() {
   echo "| produce 1 KiB, acks=all, \`--flush acks\`, through librdkafka: ≥ 60 % of the fdatasync'd sequential write | ${client_acks_all_share}% ($client_acks_all_mb of $disk_mb MB/s) | $(meets "$client_acks_all_share" 60) |"
   echo "| the same with the raw single-socket driver | ${acks_all_share}% ($raw_produce_mb MB/s) | $(meets "$acks_all_share" 60) |"
   echo "| consume 100 B from the beginning: ≥ 2,000,000 msgs/s (raw fetch) | $raw_100_msgs msgs/s | $(meets "$raw_100_msgs" 2000000) |"
-  echo "| consume 1 KiB: ≥ 50 % of loopback bandwidth (raw fetch) | ${raw_1k_share}% | $(meets "$raw_1k_share" 50) |"
+  echo "| consume 1 KiB: ≥ 50 % of loopback bandwidth (raw fetch; median of $GOAL_PAIRS pairs with a loopback run; their range) | ${raw_1k_share}% (${raw_1k_spread}%) | $(meets "$raw_1k_share" 50) |"
   echo "| latency at 10,000 msgs/s of 1 KiB, acks=1: p99 ≤ 5 ms, p99.9 ≤ 20 ms (linger 0) | ${p99_0} / ${p999_0} ms | $(below "$p99_0" 5 "$p999_0" 20) |"
   echo "| idle RSS ≤ 30 MB | ${idle_rss} MB | $(below "$idle_rss" 30) |"
   echo "| RSS while a consumer stalls 1 GiB behind ≤ 200 MB | ${stall_rss} MB | $(below "$stall_rss" 200) |"
@@ -229,7 +238,7 @@ below() {
   echo "| --- | ---: |"
   echo "| sequential write, \`dd\` 1 GiB in 1 MiB blocks + one fdatasync: at the start / next to the 1 KiB acks=all case | $nosync / $nosync_again |"
   echo "| sequential write, \`dd\` 1 MiB blocks, each \`O_DSYNC\` | $dsync |"
-  echo "| loopback TCP, one stream | $loopback MB/s |"
+  echo "| loopback TCP, one stream: at the start / next to each raw 1 KiB fetch (median; range) | $loopback / $raw_1k_loopback ($raw_1k_loopback_spread) MB/s |"
   echo
   cat "$WORK/logstore.md"
   echo "## tributaryd (\`--flush acks\`) vs librdkafka's mock cluster"
@@ -244,10 +253,12 @@ below() {
   echo "(${long_consume#* } MB/s), using $long_consume_client_cpu s of CPU to tributaryd's $long_consume_cpu s; kcat (\`kcat -C -o beginning -c $COUNT\`)"
   echo "read them at $kcat_rate msgs/s, using $kcat_cpu s of CPU to tributaryd's $kcat_broker_cpu s."
   echo
-  echo "Raw fetch: \`scripts/fetch-throughput.py HOST TOPIC\` — Fetch v4 with 32 MiB budgets over one"
-  echo "socket, reading only batch headers (the mock holds only its last ~47,000 messages). 1 KiB raw"
-  echo "fetch reached ${raw_1k_share}% of this run's loopback bandwidth (measured with \`write\`/\`recv\`,"
-  echo "two copies; \`sendfile\` skips the sender's copy, so a broker can beat it)."
+  echo "Raw fetch: \`scripts/fetch-throughput.py HOST TOPIC\` — Fetch v4, one request at a time, each"
+  echo "asking for 1 MiB of the partition (the default \`max.partition.fetch.bytes\` of Kafka's Java"
+  echo "client and librdkafka), over one socket, reading only batch headers (the mock holds only its"
+  echo "last ~47,000 messages). 1 KiB raw fetch reached ${raw_1k_share}% of the loopback bandwidth measured"
+  echo "next to it (with \`write\`/\`recv\`, two copies; \`sendfile\` skips the sender's copy, so a"
+  echo "broker can beat it)."
   echo
   echo "Raw produce: \`scripts/produce-throughput.py HOST TOPIC --acks A --in-flight 32\` — one"
   echo "prebuilt batch of 64 × 1 KiB records sent again and again over one socket, 32 requests"
