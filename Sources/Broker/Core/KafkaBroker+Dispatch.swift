@@ -47,7 +47,7 @@ extension KafkaBroker: KafkaRequestHandler {
         }
     }
 
-    /// Admin APIs that create, delete or fsync files run `offloaded`, off the cooperative pool.
+    /// Admin APIs that create, delete or fsync files run `offloaded`, off the event loops.
     private func route(_ api: ApiKey, _ request: IncomingRequest) async throws(KafkaProtocolError) -> RequestOutcome {
         switch api {
         case .produce: try await handleProduce(request)

@@ -23,6 +23,9 @@ struct KafkaConnection {
                 let permits = AsyncSemaphore(permits: maximumInFlight)
                 let bytes = AsyncSemaphore(permits: maximumInFlightBytes)
                 let writeOrder = WriteOrder()
+                // The task group's children inherit the connection's executor; request tasks
+                // are unstructured, so they are given it.
+                let executor = EventLoopTaskExecutor(channel.channel.eventLoop)
                 let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -58,7 +61,7 @@ struct KafkaConnection {
                                     context.earlierWrites = writeOrder.barrier()
                                 }
                                 let handler = handler, request = context
-                                queueContinuation.yield((Task {
+                                queueContinuation.yield((Task(executorPreference: executor) {
                                     defer { request.writeTurn?.finish() }
                                     await request.earlierWrites?.wait()
                                     return await handler.handle(frame: frame, connection: request)
