@@ -24,7 +24,7 @@ struct KafkaConnection {
                 let bytes = AsyncSemaphore(permits: maximumInFlightBytes)
                 let writeOrder = WriteOrder()
                 // The task group's children inherit the connection's executor; request tasks
-                // are unstructured, so they are given it.
+                // are unstructured, so they are given it (all but produce, below).
                 let executor = EventLoopTaskExecutor(channel.channel.eventLoop)
                 let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -61,7 +61,10 @@ struct KafkaConnection {
                                     context.earlierWrites = writeOrder.barrier()
                                 }
                                 let handler = handler, request = context
-                                queueContinuation.yield((Task(executorPreference: executor) {
+                                // A produce checks CRCs and copies its batches into the page
+                                // cache: on the pool, while the loop reads the next request.
+                                let preferred = Self.isProduce(frame) ? nil : executor
+                                queueContinuation.yield((Task(executorPreference: preferred) {
                                     defer { request.writeTurn?.finish() }
                                     await request.earlierWrites?.wait()
                                     return await handler.handle(frame: frame, connection: request)
@@ -89,6 +92,10 @@ struct KafkaConnection {
     }
 
     private struct ConnectionClosed: Error {}
+
+    private static func isProduce(_ frame: ByteBuffer) -> Bool {
+        frame.getInteger(at: frame.readerIndex, as: Int16.self) == ApiKey.produce.rawValue
+    }
 
     /// Whether the frame is a request that writes in a turn (see `WriteOrder`); a frame
     /// starts with its API key.
