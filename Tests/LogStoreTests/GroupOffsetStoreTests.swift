@@ -109,4 +109,32 @@ import Testing
         #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 1))?.offset == 1_999)
         try reopened.close()
     }
+
+    /// After the rename, only the directory's fsync makes the compacted journal the one a
+    /// power cut keeps; if it fails, a later commit could vanish with the old file, so every
+    /// commit fails until a restart replays whichever journal the directory holds.
+    @Test func aCompactionWhoseRenameIsNotDurableStopsCommitsUntilARestart() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        for i in 0..<2_000 {
+            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
+        }
+        let trace = try #require(SyncTrace.start(under: dir.path))
+        defer { trace.stop() }
+        trace.failNextDirectorySyncs(1)
+        #expect(throws: LogStoreError.self) { try store.groupOffsets.compactIfWorthIt() }
+        let later = [TopicPartition("topic", 0): CommittedOffset(offset: 5_000, commitTimestamp: 0)]
+        #expect(throws: LogStoreError.self) { try store.groupOffsets.commit(group: "g", offsets: later) }
+        store.enforceRetention()  // logs the failure again, and must not clear it
+        #expect(throws: LogStoreError.self) { try store.groupOffsets.commit(group: "g", offsets: later) }
+        #expect(store.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 1_998)
+        store.simulateCrash()
+
+        let reopened = try LogStore(directory: dir.path)
+        #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 1_998)
+        #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 1))?.offset == 1_999)
+        try reopened.groupOffsets.commit(group: "g", offsets: later)
+        #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 5_000)
+        try reopened.close()
+    }
 }

@@ -37,7 +37,9 @@ enum AtomicFile {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(operation: "open", path: directory, errno: errno) }
         defer { close(fd) }
-        SyncTrace.directoryWillSync(descriptor: fd, path: directory)
+        guard SyncTrace.directoryWillSync(descriptor: fd, path: directory) else {
+            throw .io(operation: "fsync", path: directory, errno: EIO)
+        }
         guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: directory, errno: errno) }
     }
 }

@@ -56,6 +56,8 @@ final class SyncTrace: Sendable {
     private let state = Mutex(State())
     /// How many of the next file fsyncs under `root` fail with EIO (`failNextSyncs`).
     private let failingSyncs = Atomic<Int>(0)
+    /// How many of the next directory fsyncs under `root` fail with EIO (`failNextDirectorySyncs`).
+    private let failingDirectorySyncs = Atomic<Int>(0)
 
     private static let active = Mutex<[SyncTrace]>([])
     private static let anyActive = Atomic<Bool>(false)
@@ -80,6 +82,22 @@ final class SyncTrace: Sendable {
     /// disk error would; what they would have made durable is not recorded.
     func failNextSyncs(_ count: Int) {
         failingSyncs.store(count, ordering: .relaxed)
+    }
+
+    /// Makes the next `count` directory fsyncs under `root` fail with EIO.
+    func failNextDirectorySyncs(_ count: Int) {
+        failingDirectorySyncs.store(count, ordering: .relaxed)
+    }
+
+    /// Takes one injected failure from `counter`, if any is left.
+    private static func takeFailure(_ counter: borrowing Atomic<Int>) -> Bool {
+        var remaining = counter.load(ordering: .relaxed)
+        while remaining > 0 {
+            let (exchanged, now) = counter.compareExchange(expected: remaining, desired: remaining - 1, ordering: .relaxed)
+            if exchanged { return true }
+            remaining = now
+        }
+        return false
     }
 
     /// Stops recording; what was recorded stays readable.
@@ -119,14 +137,7 @@ final class SyncTrace: Sendable {
     /// injects a failure: the fsync must then fail with EIO instead.
     static func fileWillSync(descriptor: Int32, path: String) -> Bool {
         guard let (traces, info) = traced(descriptor, path) else { return true }
-        for trace in traces {
-            var remaining = trace.failingSyncs.load(ordering: .relaxed)
-            while remaining > 0 {
-                let (exchanged, now) = trace.failingSyncs.compareExchange(expected: remaining, desired: remaining - 1, ordering: .relaxed)
-                if exchanged { return false }
-                remaining = now
-            }
-        }
+        if traces.contains(where: { takeFailure($0.failingSyncs) }) { return false }
         let id = FileID(info)
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         let read = bytes.withUnsafeMutableBytes { raw in
@@ -142,9 +153,11 @@ final class SyncTrace: Sendable {
         return true
     }
 
-    /// Called by `AtomicFile.syncDirectory` just before the directory's `fsync`.
-    static func directoryWillSync(descriptor: Int32, path: String) {
-        guard let (traces, info) = traced(descriptor, path) else { return }
+    /// Called by `AtomicFile.syncDirectory` just before the directory's `fsync`. Returns false
+    /// when a trace injects a failure: the fsync must then fail with EIO instead.
+    static func directoryWillSync(descriptor: Int32, path: String) -> Bool {
+        guard let (traces, info) = traced(descriptor, path) else { return true }
+        if traces.contains(where: { takeFailure($0.failingDirectorySyncs) }) { return false }
         let id = FileID(info)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var found: [(name: String, id: FileID, isDirectory: Bool)] = []
@@ -160,6 +173,7 @@ final class SyncTrace: Sendable {
                 for entry in entries where state.paths[entry.version] == nil { state.paths[entry.version] = path + "/" + entry.name }
             }
         }
+        return true
     }
 
     private static func fileID(path: String) -> FileID? {
