@@ -8,6 +8,8 @@ import NIOCore
 ///
 /// Request handlers already move blocking disk work (fsync, creating and deleting files)
 /// off the calling thread (`offloaded`), which keeps the event loop free to serve sockets.
+/// Produce requests are not run here (`KafkaConnection`): their CRC checks and copies into
+/// the page cache would stop the loop reading a pipelining producer's next request.
 final class EventLoopTaskExecutor: TaskExecutor {
     private let eventLoop: any EventLoop
 
