@@ -324,8 +324,8 @@ below() {
   echo "  eighth). Over 8 interleaved rounds of the old and new binary, a serial ApiVersions round"
   echo "  trip fell from ~320 to ~225 µs (the mock: ~165 µs) and raw 1 KiB fetch rose from a median"
   echo "  of ~1,870 to ~2,060 MB/s; raw produce and client-bound 100 B produce did not move."
-  echo "  Fetches of 32 MiB instead of Kafka's default 1 MiB were 15–39 % slower in 9 of those 10"
-  echo "  rounds: a 32 MiB frame does not fit the reading client's cache."
+  echo "  Fetches of 32 MiB instead of Kafka's default 1 MiB were 15–39 % slower in 9 of 10 side-by-side"
+  echo "  rounds (five with each binary): a 32 MiB frame does not fit the reading client's cache."
   echo "- **Latency.** With linger 0 the p99 is the round trip plus one page-cache write; with"
   echo "  linger 5 ms the producer's own wait is most of it."
   echo
