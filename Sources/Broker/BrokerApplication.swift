@@ -122,7 +122,7 @@ struct MaintenanceService: Service {
             if sinceRetention >= retentionIntervalMs {
                 sinceRetention = 0
                 let store = store
-                await offloaded { store.enforceRetention() }
+                _ = await offloaded { store.enforceRetention() }
                 await coordinator.expireOffsets()
             }
         }

@@ -67,7 +67,7 @@ public final class LogStore: Sendable {
         recoveredFromCrash = existed && !clean
         groupOffsets = try GroupOffsetStore(directory: directory + "/__group_offsets")
         producerIds = try ProducerIdAllocator(path: directory + "/producer-ids")
-        var loaded: [String: Topic] = [:]
+        var found: [(name: String, metadata: TopicMetadata, config: LogConfig)] = []
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/topics")) ?? []
         for name in names.sorted() {
             guard (try? TopicName.validate(name)) != nil else { continue }
@@ -76,14 +76,14 @@ public final class LogStore: Sendable {
                 logger.warning("ignoring \(topicDirectory): no readable topic.json")
                 continue
             }
-            let config = try defaults.applying(metadata.config)
-            var partitions: [PartitionLog] = []
-            for index in 0..<metadata.partitions {
-                partitions.append(try PartitionLog(
-                    topic: name, partition: Int32(index), directory: topicDirectory + "/\(index)",
-                    config: config, cleanShutdown: clean, clock: clock, logger: logger))
-            }
-            loaded[name] = Topic(name: name, id: metadata.id, overrides: metadata.config, partitions: partitions)
+            found.append((name, metadata, try defaults.applying(metadata.config)))
+        }
+        let opened = try Self.openPartitions(of: found, under: directory + "/topics", cleanShutdown: clean,
+                                             clock: clock, logger: logger)
+        var loaded: [String: Topic] = [:]
+        for topic in found {
+            loaded[topic.name] = Topic(name: topic.name, id: topic.metadata.id, overrides: topic.metadata.config,
+                                       partitions: opened[topic.name] ?? [])
         }
         topics = Mutex(loaded)
         let highestProducerId = loaded.values.flatMap(\.partitions).map(\.highestProducerId).max() ?? -1

@@ -201,4 +201,34 @@ import Testing
         #expect(try store.partition("t", 0).highWatermark == 30)
         try store.close()
     }
+
+    /// Partitions are recovered concurrently; each must still come back as its own
+    /// partition, and a corrupt one must not spill into its neighbours.
+    @Test func partitionsRecoveredTogetherEachKeepTheirOwnData() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("a", partitions: 5)
+            try store.createTopic("b", partitions: 3)
+            for (topic, count) in [("a", 5), ("b", 3)] {
+                for partition in 0..<count {
+                    let log = try store.partition(topic, Int32(partition))
+                    for tag in 0...(partition + (topic == "b" ? 10 : 0)) { _ = try log.append(makeBatch(tag: tag)) }
+                }
+            }
+            store.simulateCrash()
+        }
+        // A torn tail on one partition.
+        let torn = try LogFile(path: dir.path + "/topics/a/3/00000000000000000000.log", create: false)
+        try torn.truncate(to: try torn.size() - 5)
+        let store = try LogStore(directory: dir.path)
+        #expect(store.recoveredFromCrash)
+        for partition in 0..<5 {
+            #expect(try store.partition("a", Int32(partition)).highWatermark == Int64(partition == 3 ? 3 : partition + 1))
+        }
+        for partition in 0..<3 {
+            #expect(try store.partition("b", Int32(partition)).highWatermark == Int64(partition + 11))
+        }
+        try store.close()
+    }
 }
