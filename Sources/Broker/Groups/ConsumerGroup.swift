@@ -113,6 +113,10 @@ final class ConsumerGroup {
         if leaderId == oldMemberId { leaderId = member.memberId }
     }
 
+    /// How long a rebalance phase waits for the slowest member (Kafka: the largest
+    /// `rebalance_timeout_ms` among the members).
+    var longestRebalanceTimeoutMs: Int64 { members.values.map(\.rebalanceTimeoutMs).max() ?? 0 }
+
     var allMembersRejoined: Bool {
         members.values.allSatisfy { $0.pendingJoin != nil } && pendingMemberIds.isEmpty
     }

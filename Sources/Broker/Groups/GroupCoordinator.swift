@@ -149,8 +149,7 @@ public actor GroupCoordinator {
         guard group.state != .preparingRebalance else { return }
         group.state = .preparingRebalance
         group.syncDeadlineMs = nil
-        let timeout = group.members.values.map(\.rebalanceTimeoutMs).max() ?? 0
-        group.rebalanceDeadlineMs = clock() + (wasEmpty ? configuration.initialRebalanceDelayMs : timeout)
+        group.rebalanceDeadlineMs = clock() + (wasEmpty ? configuration.initialRebalanceDelayMs : group.longestRebalanceTimeoutMs)
         logger.debug("group \(group.groupId) preparing rebalance: \(reason)")
     }
 
@@ -176,7 +175,7 @@ public actor GroupCoordinator {
         let now = clock()
         // Kafka's pending-sync timeout: members that never send SyncGroup (a leader that
         // heartbeats but does not assign) must not hold the others for ever.
-        group.syncDeadlineMs = now + (group.members.values.map(\.rebalanceTimeoutMs).max() ?? 0)
+        group.syncDeadlineMs = now + group.longestRebalanceTimeoutMs
         for id in group.joinOrder {
             guard let continuation = group.members[id]?.pendingJoin else { continue }
             group.members[id]?.pendingJoin = nil

@@ -17,7 +17,14 @@ struct KafkaConnection {
     let maximumInFlightBytes: Int
     let logger: Logger
 
+    /// Serves the connection until it closes, with its tasks on the event loop that owns
+    /// its socket (`EventLoopTaskExecutor`).
     func run() async {
+        let executor = EventLoopTaskExecutor(channel.channel.eventLoop)
+        await withTaskExecutorPreference(executor) { await serve(executor: executor) }
+    }
+
+    private func serve(executor: EventLoopTaskExecutor) async {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let permits = AsyncSemaphore(permits: maximumInFlight)
@@ -25,7 +32,6 @@ struct KafkaConnection {
                 let writeOrder = WriteOrder()
                 // The task group's children inherit the connection's executor; request tasks
                 // are unstructured, so they are given it (all but produce, below).
-                let executor = EventLoopTaskExecutor(channel.channel.eventLoop)
                 let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -55,7 +61,8 @@ struct KafkaConnection {
                                 try await permits.acquire()
                                 let held = try await bytes.acquire(frame.readableBytes)
                                 var context = context
-                                if Self.writes(frame) {
+                                let api = Self.apiKey(of: frame)
+                                if Self.writesInTurn(api) {
                                     context.writeTurn = writeOrder.nextTurn()
                                 } else {
                                     context.earlierWrites = writeOrder.barrier()
@@ -63,7 +70,7 @@ struct KafkaConnection {
                                 let handler = handler, request = context
                                 // A produce checks CRCs and copies its batches into the page
                                 // cache: on the pool, while the loop reads the next request.
-                                let preferred = Self.isProduce(frame) ? nil : executor
+                                let preferred = api == .produce ? nil : executor
                                 queueContinuation.yield((Task(executorPreference: preferred) {
                                     defer { request.writeTurn?.finish() }
                                     await request.earlierWrites?.wait()
@@ -93,14 +100,14 @@ struct KafkaConnection {
 
     private struct ConnectionClosed: Error {}
 
-    private static func isProduce(_ frame: ByteBuffer) -> Bool {
-        frame.getInteger(at: frame.readerIndex, as: Int16.self) == ApiKey.produce.rawValue
+    /// A frame starts with its API key; nil for one this broker does not know.
+    private static func apiKey(of frame: ByteBuffer) -> ApiKey? {
+        frame.getInteger(at: frame.readerIndex, as: Int16.self).flatMap(ApiKey.init(rawValue:))
     }
 
-    /// Whether the frame is a request that writes in a turn (see `WriteOrder`); a frame
-    /// starts with its API key.
-    private static func writes(_ frame: ByteBuffer) -> Bool {
-        switch frame.getInteger(at: frame.readerIndex, as: Int16.self).flatMap(ApiKey.init(rawValue:)) {
+    /// Whether a request of this API writes in a turn (see `WriteOrder`).
+    private static func writesInTurn(_ api: ApiKey?) -> Bool {
+        switch api {
         case .produce, .offsetCommit, .leaveGroup: true
         default: false
         }

@@ -114,7 +114,7 @@ public final class KafkaServer: Service, Sendable {
                         let context = ConnectionContext(id: connections.nextId(),
                                                         remoteAddress: channel.channel.remoteAddress.map { "\($0)" } ?? "?")
                         connections.add(context.id, channel.channel)
-                        group.addTask(executorPreference: EventLoopTaskExecutor(channel.channel.eventLoop)) { [self] in
+                        group.addTask { [self] in
                             await KafkaConnection(channel: channel, context: context,
                                                   handler: TrackingHandler(inner: handler, registry: connections),
                                                   maximumInFlight: configuration.maximumInFlightPerConnection,
