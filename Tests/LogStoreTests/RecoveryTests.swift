@@ -231,4 +231,19 @@ import Testing
         }
         try store.close()
     }
+
+    /// A partition that cannot be opened fails the whole open, though its neighbours open
+    /// alongside it.
+    @Test func aPartitionThatCannotBeOpenedFailsTheOpen() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try LogStore(directory: dir.path)
+            try store.createTopic("t", partitions: 4)
+            try store.close()
+        }
+        let partition = dir.path + "/topics/t/2"
+        try FileManager.default.removeItem(atPath: partition)
+        #expect(FileManager.default.createFile(atPath: partition, contents: Data("not a directory".utf8)))
+        #expect(throws: LogStoreError.self) { try LogStore(directory: dir.path) }
+    }
 }
