@@ -49,13 +49,18 @@ extension LogStore {
             return topic
         }
         guard let topic = removed else { throw .unknownTopicOrPartition(topic: name, partition: -1) }
-        // Closing writes the partitions' last files under their directory, so it comes first.
-        for partition in topic.partitions { try? partition.close() }
+        // Nothing of the topic is flushed: it is going away. Stopping comes first, so no flush
+        // writes under the directory once it moves.
+        for (index, partition) in topic.partitions.enumerated() {
+            partition.discard(failingWaitersWith: .unknownTopicOrPartition(topic: name, partition: Int32(index)))
+        }
         // Move out of topics/ first (atomic), then remove at leisure.
         let graveyard = directory + "/deleted/" + UUID().uuidString
         guard rename(topicsDirectory + "/" + name, graveyard) == 0 else {
             // The directory is still there: the name stays taken (a create would open the old
-            // files) until a restart loads the topic again.
+            // files) until a restart loads the topic again. Its partitions were not flushed, so
+            // that restart must recover them rather than trust a clean-shutdown marker.
+            needsRecoveryAtNextStart.store(true, ordering: .releasing)
             let error = LogStoreError.io(operation: "rename", path: topicsDirectory + "/" + name, errno: errno)
             logger.error("deleting topic \(name) failed; it comes back at the next start: \(error)")
             throw error

@@ -39,6 +39,9 @@ public final class LogStore: Sendable {
     /// inside `topics`' lock.
     let deletingTopics = Mutex<Set<String>>([])
     private let closed = Atomic<Bool>(false)
+    /// Set when a deleted topic's directory could not be moved away: its partitions were
+    /// stopped without a flush, so `close()` must not mark the shutdown clean.
+    let needsRecoveryAtNextStart = Atomic<Bool>(false)
 
     static let cleanShutdownMarker = ".clean-shutdown"
     var topicsDirectory: String { directory + "/topics" }
@@ -119,6 +122,10 @@ public final class LogStore: Sendable {
         }
         try groupOffsets.close()
         if let failure { throw failure }
+        guard !needsRecoveryAtNextStart.load(ordering: .acquiring) else {
+            logger.warning("log store closed; a topic whose deletion failed is recovered at the next start")
+            return
+        }
         try AtomicFile.write([], to: directory + "/" + Self.cleanShutdownMarker)
         logger.info("log store closed cleanly", metadata: ["directory": "\(directory)"])
     }

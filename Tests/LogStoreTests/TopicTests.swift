@@ -3,8 +3,9 @@ import Testing
 @testable import LogStore
 
 @Suite struct TopicTests {
-    /// Deleting closes every partition (fsyncs) before the directory moves away; a create of
-    /// the same name in that window would open the old files and then lose its own data.
+    /// Deleting stops every partition before the directory moves away, and removes the files
+    /// after; a create of the same name in that window would open the old files and then lose
+    /// its own data.
     @Test func aTopicCannotBeRecreatedWhileItIsBeingDeleted() async throws {
         let dir = TemporaryDirectory()
         let store = try LogStore(directory: dir.path)
@@ -29,6 +30,54 @@ import Testing
         let reopened = try LogStore(directory: dir.path)
         #expect(reopened.describeTopic("t")?.partitionCount == 1)
         #expect(try reopened.partition("t", 0).highWatermark == 1)
+        try reopened.close()
+    }
+
+    /// A deleted topic's data is about to be removed: fsyncing it first only costs time (and,
+    /// with acks=1 data in the page cache, could take seconds).
+    @Test func deletingATopicSyncsNoneOfItsFiles() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        try store.createTopic("t", partitions: 3)
+        for partition in 0..<3 { _ = try store.partition("t", Int32(partition)).append(makeBatch(count: 5)) }
+        let trace = try #require(SyncTrace.start(under: dir.path))
+        defer { trace.stop() }
+        try store.deleteTopic("t")
+        #expect(trace.syncedFiles.filter { $0.contains("/topics/t/") || $0.contains("/deleted/") } == [])
+        #expect(throws: LogStoreError.self) { try store.partition("t", 0) }
+        try store.close()
+    }
+
+    /// When the directory cannot move away (here `deleted/` is not a directory), the name stays
+    /// taken and the unflushed topic comes back, whole, from a recovering start; a close in
+    /// between must not mark the shutdown clean over partitions it never flushed.
+    @Test func aTopicWhoseDirectoryCannotMoveComesBackAfterARestart() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        try store.createTopic("t", partitions: 2)
+        for partition in 0..<2 { _ = try store.partition("t", Int32(partition)).append(makeBatch(count: 7)) }
+        try FileManager.default.removeItem(atPath: dir.path + "/deleted")
+        #expect(FileManager.default.createFile(atPath: dir.path + "/deleted", contents: Data("not a directory".utf8)))
+        #expect {
+            try store.deleteTopic("t")
+        } throws: { error in
+            guard case let .io(operation, _, _) = error as? LogStoreError else { return false }
+            return operation == "rename"
+        }
+        #expect(throws: LogStoreError.self) { try store.partition("t", 0) }
+        #expect {
+            try store.createTopic("t", partitions: 1)
+        } throws: { error in
+            guard case .topicAlreadyExists = error as? LogStoreError else { return false }
+            return true
+        }
+        try store.close()
+        let reopened = try LogStore(directory: dir.path)
+        #expect(reopened.recoveredFromCrash)
+        #expect(reopened.describeTopic("t")?.partitionCount == 2)
+        for partition in 0..<2 { #expect(try reopened.partition("t", Int32(partition)).highWatermark == 7) }
+        try reopened.deleteTopic("t")
+        #expect(reopened.describeTopic("t") == nil)
         try reopened.close()
     }
 

@@ -100,6 +100,11 @@ final class SyncTrace: Sendable {
         return false
     }
 
+    /// The paths of the files whose fsyncs this trace recorded.
+    var syncedFiles: [String] {
+        state.withLock { state in state.fileBytes.keys.compactMap { state.paths[$0] } }
+    }
+
     /// Stops recording; what was recorded stays readable.
     func stop() {
         Self.active.withLock { traces in

@@ -128,4 +128,19 @@ public final class PartitionLog: Sendable {
         }
         if let failure { throw failure }
     }
+
+    /// Stops the partition of a topic being deleted, without flushing what is about to be
+    /// removed: appends and syncs fail from now on, a flush already under way is waited for
+    /// (it must not write a checkpoint into a directory that is moving), and producers waiting
+    /// for durability get `error`.
+    func discard(failingWaitersWith error: LogStoreError) {
+        let waiters = state.withLock { state in
+            state.closed = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        flushQueue.sync {}
+        state.withLock { $0.active.releaseReservedSpace() }
+        for waiter in waiters { waiter.continuation.resume(throwing: error) }
+    }
 }
