@@ -15,7 +15,7 @@ extension LogStore {
             (0..<topic.metadata.partitions).map { index in (topic: topic.name, index: index, config: topic.config) }
         }
         let results = Mutex<[Result<PartitionLog, LogStoreError>]>(
-            Array(repeating: .failure(.storageFailed(reason: "partition not opened")), count: jobs.count))
+            Array(repeating: .failure(.storageFailed(storage: "a partition", reason: "not opened")), count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { number in
             let job = jobs[number]
             let result = Result { () throws(LogStoreError) in

@@ -31,11 +31,11 @@ public enum LogStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidProducerEpoch(producerId: Int64, current: Int16, received: Int16)
     /// The store has been closed.
     case closed
-    /// An fsync (or another flush step) of this partition failed earlier. Linux reports a
-    /// writeback error once and may drop the pages, so a retry could "succeed" over lost
-    /// data: the partition takes no more writes until a restart recovers it (Kafka takes
-    /// the log directory offline). `reason` is the original failure.
-    case storageFailed(reason: String)
+    /// An fsync (or another flush step) of `storage` (a partition, or the group offsets
+    /// journal) failed earlier. Linux reports a writeback error once and may drop the pages,
+    /// so a retry could "succeed" over lost data: it takes no more writes until a restart
+    /// recovers it (Kafka takes the log directory offline). `reason` is the original failure.
+    case storageFailed(storage: String, reason: String)
 
     public var description: String {
         switch self {
@@ -55,7 +55,7 @@ public enum LogStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidProducerEpoch(pid, current, received):
             "producer \(pid): epoch \(received) is older than \(current)"
         case .closed: "the log store is closed"
-        case let .storageFailed(reason): "the partition's storage failed (\(reason)); it takes no writes until the broker restarts"
+        case let .storageFailed(storage, reason): "\(storage) failed (\(reason)); it takes no writes until the broker restarts"
         }
     }
 }

@@ -256,13 +256,16 @@ struct CoordinatorFixture {
         let f = try CoordinatorFixture(initialDelayMs: 1_000)
         defer { f.cleanUp() }
         let (leader, follower, followerSync) = try await f.followerAwaitingTheLeadersSync(rebalance: 20_000)
-        for _ in 0..<6 {  // 24 s of heartbeats, no SyncGroup from the leader
+        for _ in 0..<6 {  // 24 s of heartbeats from both, no SyncGroup from the leader
             f.clock.advance(4_000)
             _ = await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader)
+            _ = await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower)
             await f.coordinator.tick()
         }
         #expect(await answer(of: followerSync)?.errorCode == GroupErrorCode.rebalanceInProgress.rawValue)
-        #expect(!(await f.coordinator.describe(groupId: "g").members.map(\.memberId).contains(leader)))
+        let members = await f.coordinator.describe(groupId: "g").members.map(\.memberId)
+        #expect(!members.contains(leader))
+        #expect(members.contains(follower))  // it stays, to rejoin
         #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: leader) == GroupErrorCode.unknownMemberId.rawValue)
     }
 

@@ -126,7 +126,12 @@ import Testing
         let later = [TopicPartition("topic", 0): CommittedOffset(offset: 5_000, commitTimestamp: 0)]
         #expect(throws: LogStoreError.self) { try store.groupOffsets.commit(group: "g", offsets: later) }
         store.enforceRetention()  // logs the failure again, and must not clear it
-        #expect(throws: LogStoreError.self) { try store.groupOffsets.commit(group: "g", offsets: later) }
+        #expect {
+            try store.groupOffsets.commit(group: "g", offsets: later)
+        } throws: { error in
+            // The operator is told which storage failed: the journal, not some partition.
+            "\(error)".hasPrefix("the group offsets journal failed (compaction: ")
+        }
         #expect(store.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 1_998)
         store.simulateCrash()
 

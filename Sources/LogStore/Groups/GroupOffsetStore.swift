@@ -143,7 +143,7 @@ public final class GroupOffsetStore: Sendable {
             do throws(LogStoreError) {
                 try AtomicFile.syncDirectory(containing: path)
             } catch {
-                state.failure = .storageFailed(reason: "offsets journal compaction: \(error)")
+                state.failure = .storageFailed(storage: "the group offsets journal", reason: "compaction: \(error)")
                 throw error
             }
         }

@@ -97,7 +97,7 @@ extension PartitionLog {
             // Nothing is marked durable, and nothing will be: after a failed fsync the kernel
             // may have dropped the pages, so a retry proves nothing. Recovery after a restart
             // re-reads what is really there.
-            let failure = LogStoreError.storageFailed(reason: error.description)
+            let failure = LogStoreError.storageFailed(storage: "partition \(topic)-\(partition)", reason: error.description)
             state.withLock { state in state.storageFailure = state.storageFailure ?? failure }
             throw failure
         }
