@@ -156,6 +156,7 @@ let package = Package(
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "TestSupport"]),
         .testTarget(name: "CarShopTests", dependencies: ["CarShop", "KafkaClient", "TestSupport"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
+        .testTarget(name: "ReportServiceTests", dependencies: ["ReportService"]),
         .testTarget(
             name: "BrokerTests",
             dependencies: [

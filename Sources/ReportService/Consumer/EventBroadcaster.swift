@@ -6,13 +6,16 @@ public final class EventBroadcaster: Sendable {
     private let subscribers = Mutex<(open: Bool, streams: [Int: AsyncStream<StoredEvent>.Continuation])>((true, [:]))
     private let nextId = Atomic<Int>(0)
 
+    /// How many events a subscriber that is not reading keeps; older ones are dropped.
+    public static let liveBuffer = 1_000
+
     public init() {}
 
     /// A stream of events stored from now on; ends when the caller stops iterating or the
     /// service shuts down.
     public func subscribe() -> AsyncStream<StoredEvent> {
         let id = nextId.add(1, ordering: .relaxed).newValue
-        let (stream, continuation) = AsyncStream<StoredEvent>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        let (stream, continuation) = AsyncStream<StoredEvent>.makeStream(bufferingPolicy: .bufferingNewest(Self.liveBuffer))
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.streams.removeValue(forKey: id) }
         }

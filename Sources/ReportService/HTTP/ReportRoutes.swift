@@ -99,19 +99,19 @@ public struct ReportRoutes: Sendable {
                     }
                     // The backlog, a page at a time; live events it already held are skipped
                     // by id (live events need not arrive in id order, so no "last id" rule).
-                    var replayed = Set<Int64>()
+                    var replayed = ReplayedEvents(capacity: 2 * EventBroadcaster.liveBuffer)
                     if var after = resume {
                         while true {
                             let page = try await store.events(after: after, limit: Self.backlogPage)
                             for event in page {
                                 try await send(event)
-                                replayed.insert(event.id)
+                                replayed.replayed(event.id)
                             }
                             guard let last = page.last, page.count == Self.backlogPage else { break }
                             after = last.id
                         }
                     }
-                    for await event in events where replayed.remove(event.id) == nil { try await send(event) }
+                    for await event in events where !replayed.isDuplicate(event.id) { try await send(event) }
                     try await writer.finish(nil)
                 })
         }
