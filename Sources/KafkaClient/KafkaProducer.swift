@@ -22,6 +22,13 @@ public final class KafkaProducer: Sendable, Service {
     /// Where `shutdown()` waits for the flush, off the cooperative pool; serial, so a second
     /// shutdown returns after the first has finished.
     private let closingQueue = DispatchQueue(label: "tributary.kafka.producer.close")
+    /// Set once `close()` begins; enqueues that see it are refused.
+    private let closing = Atomic<Bool>(false)
+    /// Enqueues between their `closing` check and librdkafka's answer. `close()` waits for
+    /// none to be left before its last poll, so every accepted message gets its report.
+    private let enqueuing = Atomic<Int>(0)
+    /// Serialises concurrent `close()` calls: the second returns after the first is done.
+    private let closeLock = Mutex<Void>(())
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "tributary.kafka.producer")) throws(KafkaError) {
         self.logger = logger
@@ -89,7 +96,11 @@ public final class KafkaProducer: Sendable, Service {
     }
 
     private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) throws(KafkaError) {
-        guard poller.isRunning else { throw KafkaError.invalid("producer is closed") }
+        // Sequentially consistent with `close()`'s store and load: either this enqueue sees
+        // `closing`, or `close()` sees it counted and waits for it.
+        enqueuing.add(1, ordering: .sequentiallyConsistent)
+        defer { enqueuing.subtract(1, ordering: .sequentiallyConsistent) }
+        guard !closing.load(ordering: .sequentiallyConsistent) else { throw KafkaError.invalid("producer is closed") }
         var headers: OpaquePointer?
         if !message.headers.isEmpty {
             headers = rd_kafka_headers_new(message.headers.count)
@@ -117,9 +128,17 @@ public final class KafkaProducer: Sendable, Service {
         try KafkaError.check(rd_kafka_flush(handle.pointer, timeout.milliseconds), "flush")
     }
 
-    /// Flushes (up to 10 s) and stops the poll thread. Messages still queued then fail.
+    /// Refuses further messages, flushes (up to 10 s) and stops the poll thread. Messages
+    /// still queued then fail; each gets its report.
     public func close() {
-        guard poller.isRunning else { return }
+        closeLock.withLock { _ in
+            guard !closing.exchange(true, ordering: .sequentiallyConsistent) else { return }
+            while enqueuing.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
+            closeAfterRefusingMessages()
+        }
+    }
+
+    private func closeAfterRefusingMessages() {
         if let error = try? { () throws(KafkaError) in try flush(timeout: .seconds(10)) }() { _ = error }
         poller.stop()
         // Serve the last delivery reports (including failures) so no continuation is left waiting.

@@ -1,3 +1,4 @@
+import Foundation
 import KafkaClient
 import Testing
 import TestSupport
@@ -77,6 +78,46 @@ import TestSupport
         for index in 0..<300 { try producer.enqueue(KafkaProducerMessage(topic: "shared", value: "m\(index)"), handler: handler) }
         try producer.flush(timeout: .seconds(10))
         #expect(offsets.withLock { $0 } == Array(0..<300))
+    }
+
+    /// Threads queue messages flat out while the producer closes: once `close()` returns,
+    /// every message it accepted has had exactly one report, and every later one is refused.
+    @Test func closingWhileOtherThreadsEnqueueLeavesNoMessageWithoutAReport() throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("racing", partitions: 2)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        let counts = LockedBox((accepted: 0, reports: 0, refused: 0))
+        let handler = KafkaDeliveryHandler { _ in counts.withLock { $0.reports += 1 } }
+        let finished = DispatchSemaphore(value: 0)
+        let threads = 3
+        // Many headers make each enqueue long, so some are under way while close() runs.
+        let message = KafkaProducerMessage(topic: "racing", value: "m",
+                                           headers: (0..<2_000).map { KafkaHeader(key: "h\($0)", value: "v") })
+        for _ in 0..<threads {
+            Thread {
+                while true {
+                    do throws(KafkaError) {
+                        try producer.enqueue(message, handler: handler)
+                        counts.withLock { $0.accepted += 1 }
+                    } catch where error.isQueueFull {
+                        usleep(100)
+                    } catch {
+                        counts.withLock { $0.refused += 1 }
+                        break
+                    }
+                }
+                finished.signal()
+            }.start()
+        }
+        usleep(50_000)
+        producer.close()
+        let atClose = counts.withLock { $0 }
+        for _ in 0..<threads { finished.wait() }
+        let after = counts.withLock { $0 }
+        #expect(atClose.accepted > 0)
+        #expect(atClose.reports == atClose.accepted)
+        #expect(after.accepted == atClose.accepted && after.reports == atClose.reports)
+        #expect(after.refused == threads)
     }
 
     @Test func aFullLocalQueueIsReportedAsQueueFull() throws {
