@@ -1,7 +1,8 @@
 import Foundation
-import LogStore
+@testable import LogStore
 import Synchronization
 import Testing
+import TestSupport
 @testable import Broker
 
 final class TestClock: Sendable {
@@ -346,12 +347,41 @@ struct CoordinatorFixture {
         #expect(await f.coordinator.describe(groupId: "g").state == .empty)
         #expect(await f.coordinator.leave(groupId: "g", members: [(a, nil)]) == [GroupErrorCode.unknownMemberId.rawValue])
         // An empty group can be deleted, with its offsets.
-        #expect(await f.coordinator.validateCommit(groupId: "g", generationId: -1, memberId: "") == 0)
-        try f.coordinator.commit(groupId: "g", offsets: [TopicPartition("t", 0): CommittedOffset(offset: 5, commitTimestamp: 0)])
+        let offsets = [TopicPartition("t", 0): CommittedOffset(offset: 5, commitTimestamp: 0)]
+        #expect(try await f.coordinator.commit(groupId: "g", generationId: -1, memberId: "", offsets: offsets) == 0)
         #expect(await f.coordinator.list().map(\.groupId) == ["g"])
         #expect(await f.coordinator.delete(groupId: "g") == 0)
         #expect(f.store.groupOffsets.committed(group: "g").isEmpty)
         #expect(await f.coordinator.delete(groupId: "g") == GroupErrorCode.groupIdNotFound.rawValue)
+    }
+
+    /// A commit accepted before a DeleteGroups is written before the delete goes ahead, so
+    /// once the delete answers, no offsets of the group are left (Kafka's group lock).
+    @Test func aDeleteWaitsForTheCommitsAlreadyAccepted() async throws {
+        let f = try CoordinatorFixture()
+        defer { f.cleanUp() }
+        let offsets = [TopicPartition("t", 0): CommittedOffset(offset: 5, commitTimestamp: 0)]
+        #expect(try await f.coordinator.commit(groupId: "g", generationId: -1, memberId: "", offsets: offsets) == 0)
+        // Hold the journal's next fsync: the next commit is accepted and stays in flight.
+        let trace = try #require(SyncTrace.start(under: f.directory))
+        defer { trace.stop() }
+        trace.holdNextSync()
+        defer { trace.releaseHeldSync() }
+        let later = [TopicPartition("t", 0): CommittedOffset(offset: 9, commitTimestamp: 0)]
+        let committing = Task { try await f.coordinator.commit(groupId: "g", generationId: -1, memberId: "", offsets: later) }
+        while !trace.isHoldingSync { try await Task.sleep(for: .milliseconds(2)) }
+        let deleted = LockedBox(false)
+        let deleting = Task {
+            let code = await f.coordinator.delete(groupId: "g")
+            deleted.withLock { $0 = true }
+            return code
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!deleted.withLock { $0 }, "the delete went ahead of a commit in flight")
+        trace.releaseHeldSync()
+        #expect(try await committing.value == 0)
+        #expect(await deleting.value == 0)
+        #expect(f.store.groupOffsets.committed(group: "g").isEmpty)
     }
 
     @Test func badJoinsGetKafkasErrors() async throws {

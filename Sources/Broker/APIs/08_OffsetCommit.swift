@@ -9,30 +9,29 @@ extension KafkaBroker {
         let request = try incoming.decode(OffsetCommitRequest.self)
         await incoming.connection.writeTurn?.wait()
         defer { incoming.connection.writeTurn?.finish() }
-        let groupError = await coordinator.validateCommit(groupId: request.groupId, generationId: request.generationId,
-                                                          memberId: request.memberId, groupInstanceId: request.groupInstanceId)
-        var codes: [[Int16]] = request.topics.map { Array(repeating: groupError, count: $0.partitions.count) }
-        if groupError == 0 {
-            let now = LogStore.wallClockMs()
-            var offsets: [TopicPartition: CommittedOffset] = [:]
-            for (t, topic) in request.topics.enumerated() {
-                for (p, partition) in topic.partitions.enumerated() {
-                    guard (try? store.partition(topic.name, partition.partitionIndex)) != nil else {
-                        codes[t][p] = ErrorCode.unknownTopicOrPartition.rawValue
-                        continue
-                    }
-                    offsets[TopicPartition(topic.name, partition.partitionIndex)] = CommittedOffset(
-                        offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
-                        metadata: partition.committedMetadata, commitTimestamp: now)
+        let now = LogStore.wallClockMs()
+        var codes: [[Int16]] = []
+        var offsets: [TopicPartition: CommittedOffset] = [:]
+        for topic in request.topics {
+            codes.append(topic.partitions.map { partition in
+                guard (try? store.partition(topic.name, partition.partitionIndex)) != nil else {
+                    return ErrorCode.unknownTopicOrPartition.rawValue
                 }
-            }
-            do throws(LogStoreError) {
-                let coordinator = coordinator, groupId = request.groupId, committed = offsets
-                try await offloaded { () throws(LogStoreError) in try coordinator.commit(groupId: groupId, offsets: committed) }
-            } catch {
-                logger.error("offset commit for group \(request.groupId) failed: \(error)")
-                codes = codes.map { $0.map { $0 == 0 ? ErrorCode.unknownServerError.rawValue : $0 } }
-            }
+                offsets[TopicPartition(topic.name, partition.partitionIndex)] = CommittedOffset(
+                    offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
+                    metadata: partition.committedMetadata, commitTimestamp: now)
+                return 0
+            })
+        }
+        do throws(LogStoreError) {
+            let groupError = try await coordinator.commit(groupId: request.groupId, generationId: request.generationId,
+                                                          memberId: request.memberId, groupInstanceId: request.groupInstanceId,
+                                                          offsets: offsets)
+            // A refused commit is refused for every partition, as in Kafka.
+            if groupError != 0 { codes = codes.map { $0.map { _ in groupError } } }
+        } catch {
+            logger.error("offset commit for group \(request.groupId) failed: \(error)")
+            codes = codes.map { $0.map { $0 == 0 ? ErrorCode.unknownServerError.rawValue : $0 } }
         }
         var response = OffsetCommitResponse()
         response.topics = request.topics.enumerated().map { t, topic in

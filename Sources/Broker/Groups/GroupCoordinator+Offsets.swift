@@ -1,10 +1,43 @@
 import LogStore
 
 extension GroupCoordinator {
+    /// Validates a commit and stores its offsets durably (OffsetCommit). Returns 0 once they
+    /// are fsync'd, or the group error that refused them; a storage failure throws.
+    ///
+    /// The write runs off the actor, but a DeleteGroups of the same group waits for it, as
+    /// Kafka's group lock orders the two: otherwise a commit accepted before the delete could
+    /// land after the delete answered and bring the group's offsets back.
+    public func commit(groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil,
+                       offsets committed: [TopicPartition: CommittedOffset]) async throws(LogStoreError) -> Int16 {
+        let error = validateCommit(groupId: groupId, generationId: generationId, memberId: memberId, groupInstanceId: groupInstanceId)
+        guard error == 0, !committed.isEmpty else { return error }
+        commitsInFlight[groupId, default: 0] += 1
+        defer { commitFinished(groupId: groupId) }
+        try await offloaded { [offsets] () throws(LogStoreError) in try offsets.commit(group: groupId, offsets: committed) }
+        return 0
+    }
+
+    private func commitFinished(groupId: String) {
+        let remaining = (commitsInFlight[groupId] ?? 1) - 1
+        guard remaining == 0 else {
+            commitsInFlight[groupId] = remaining
+            return
+        }
+        commitsInFlight[groupId] = nil
+        for waiter in commitsSettledWaiters.removeValue(forKey: groupId) ?? [] { waiter.resume() }
+    }
+
+    /// Returns once no accepted commit of the group is still being written.
+    private func commitsSettled(groupId: String) async {
+        while commitsInFlight[groupId] != nil {
+            await withCheckedContinuation { commitsSettledWaiters[groupId, default: []].append($0) }
+        }
+    }
+
     /// Checks that a commit may be accepted. Members commit with their generation; a client
     /// that manages partitions itself (`assign()`) commits with generation -1 and no member
     /// id, which Kafka allows while the group has no members.
-    public func validateCommit(groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil) -> Int16 {
+    func validateCommit(groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil) -> Int16 {
         guard !groupId.isEmpty else { return GroupErrorCode.invalidGroupId.rawValue }
         if let group = groups[groupId], group.isFenced(memberId: memberId, instanceId: groupInstanceId) {
             return GroupErrorCode.fencedInstanceId.rawValue
@@ -21,11 +54,6 @@ extension GroupCoordinator {
         if group.state == .completingRebalance { return GroupErrorCode.rebalanceInProgress.rawValue }
         group.members[memberId]?.lastHeartbeatMs = clock()
         return 0
-    }
-
-    /// Stores offsets durably (after `validateCommit` said 0).
-    public nonisolated func commit(groupId: String, offsets committed: [TopicPartition: CommittedOffset]) throws(LogStoreError) {
-        try offsets.commit(group: groupId, offsets: committed)
     }
 
     /// One group's description (DescribeGroups); unknown groups are reported Dead, as Kafka does.
@@ -50,6 +78,7 @@ extension GroupCoordinator {
     /// Deletes an empty group and its committed offsets (DeleteGroups).
     /// The journal's fsync runs off the actor, which other groups' requests can use meanwhile.
     public func delete(groupId: String) async -> Int16 {
+        await commitsSettled(groupId: groupId)
         let known = groups[groupId] != nil || offsets.hasCommits(group: groupId)
         guard known else { return GroupErrorCode.groupIdNotFound.rawValue }
         if let group = groups[groupId], !group.isEmpty { return GroupErrorCode.nonEmptyGroup.rawValue }

@@ -28,6 +28,9 @@ public actor GroupCoordinator {
     let clock: @Sendable () -> Int64
     let logger: Logger
     var groups: [String: ConsumerGroup] = [:]
+    /// Per group, commits accepted and still being written; a DeleteGroups waits for them.
+    var commitsInFlight: [String: Int] = [:]
+    var commitsSettledWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// Groups known only from their offsets count as empty since the broker started.
     let startedAtMs: Int64
 

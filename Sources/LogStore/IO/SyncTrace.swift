@@ -59,6 +59,11 @@ final class SyncTrace: Sendable {
     /// How many of the next directory fsyncs under `root` fail with EIO (`failNextDirectorySyncs`).
     private let failingDirectorySyncs = Atomic<Int>(0)
 
+    /// Whether the next file fsync under `root` waits for `releaseHeldSync()`.
+    private let holdArmed = Atomic<Bool>(false)
+    private let holding = Atomic<Bool>(false)
+    private let heldSyncReleased = DispatchSemaphore(value: 0)
+
     private static let active = Mutex<[SyncTrace]>([])
     private static let anyActive = Atomic<Bool>(false)
 
@@ -87,6 +92,27 @@ final class SyncTrace: Sendable {
     /// Makes the next `count` directory fsyncs under `root` fail with EIO.
     func failNextDirectorySyncs(_ count: Int) {
         failingDirectorySyncs.store(count, ordering: .relaxed)
+    }
+
+    /// Makes the next file fsync under `root` wait, before it runs, until `releaseHeldSync()`:
+    /// a test can then act while a write is in flight.
+    func holdNextSync() {
+        holdArmed.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// Whether an fsync is waiting for `releaseHeldSync()`.
+    var isHoldingSync: Bool { holding.load(ordering: .sequentiallyConsistent) }
+
+    /// Lets the held fsync run (or disarms the hold if none was reached).
+    func releaseHeldSync() {
+        holdArmed.store(false, ordering: .sequentiallyConsistent)
+        if holding.exchange(false, ordering: .sequentiallyConsistent) { heldSyncReleased.signal() }
+    }
+
+    private func holdIfArmed() {
+        guard holdArmed.exchange(false, ordering: .sequentiallyConsistent) else { return }
+        holding.store(true, ordering: .sequentiallyConsistent)
+        heldSyncReleased.wait()
     }
 
     /// Takes one injected failure from `counter`, if any is left.
@@ -142,6 +168,7 @@ final class SyncTrace: Sendable {
     /// injects a failure: the fsync must then fail with EIO instead.
     static func fileWillSync(descriptor: Int32, path: String) -> Bool {
         guard let (traces, info) = traced(descriptor, path) else { return true }
+        for trace in traces { trace.holdIfArmed() }
         if traces.contains(where: { takeFailure($0.failingSyncs) }) { return false }
         let id = FileID(info)
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
