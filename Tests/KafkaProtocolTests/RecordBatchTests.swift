@@ -79,6 +79,37 @@ import Testing
         }
     }
 
+    /// A producer's uncompressed batch must hold the records it declares (Kafka's
+    /// LogValidator); the CRC is made to match, so only the count can give it away.
+    @Test func aBatchWhoseRecordsDisagreeWithItsCountIsRefused() throws {
+        var builder = RecordBatchBuilder(firstTimestamp: 0)
+        for index in 0..<3 { builder.append(key: nil, value: Array("m\(index)".utf8)) }
+        let good = builder.build()
+        func forged(recordCount: Int32, dropping dropped: Int = 0) -> [UInt8] {
+            var bytes = Array(good.dropLast(dropped))
+            bytes.withUnsafeMutableBytes { raw in
+                guard var header = RecordBatchHeader(bytes: UnsafeRawBufferPointer(raw)) else { return }
+                header.recordCount = recordCount
+                header.lastOffsetDelta = recordCount - 1
+                header.batchLength -= Int32(dropped)
+                header.write(to: raw)
+                header.crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[RecordBatchHeader.Offset.attributes...]))
+                header.write(to: raw)
+            }
+            return bytes
+        }
+        for (bytes, expected) in [(forged(recordCount: 2), RecordBatchError.recordCountMismatch(recordCount: 2, found: 3)),
+                                  (forged(recordCount: 4), .recordCountMismatch(recordCount: 4, found: 3)),
+                                  (forged(recordCount: 3, dropping: 2), .recordCountMismatch(recordCount: 3, found: nil))] {
+            #expect(throws: expected) { try bytes.withUnsafeBytes { try RecordBatchHeader.validated($0, requireDenseOffsets: true) } }
+            // Read back from a segment (no producer check), the same bytes pass: recovery
+            // keeps what the log holds.
+            #expect(throws: Never.self) { try bytes.withUnsafeBytes { try RecordBatchHeader.validated($0) } }
+        }
+        let header = try good.withUnsafeBytes { try RecordBatchHeader.validated($0, requireDenseOffsets: true) }
+        #expect(header.recordCount == 3)
+    }
+
     @Test func corruptionIsDetected() throws {
         var builder = RecordBatchBuilder(firstTimestamp: 0)
         builder.append(key: nil, value: Array("hello".utf8))

@@ -60,7 +60,7 @@ extension LogStoreError {
         switch self {
         case .invalidRecord(.truncated), .invalidRecord(.crcMismatch), .invalidRecord(.invalidLength): 2  // CORRUPT_MESSAGE
         case .invalidRecord(.unsupportedMagic): 43  // UNSUPPORTED_FOR_MESSAGE_FORMAT
-        case .invalidRecord(.invalidOffsetDelta): 87  // INVALID_RECORD
+        case .invalidRecord(.invalidOffsetDelta), .invalidRecord(.recordCountMismatch): 87  // INVALID_RECORD
         case .messageTooLarge: 10  // MESSAGE_TOO_LARGE
         case .unknownTopicOrPartition: 3  // UNKNOWN_TOPIC_OR_PARTITION
         case .invalidTopicName: 17  // INVALID_TOPIC_EXCEPTION

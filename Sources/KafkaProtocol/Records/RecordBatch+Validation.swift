@@ -10,6 +10,10 @@ public enum RecordBatchError: Error, Sendable, Equatable, CustomStringConvertibl
     case crcMismatch(expected: UInt32, actual: UInt32)
     /// `lastOffsetDelta` disagrees with `recordCount`.
     case invalidOffsetDelta(lastOffsetDelta: Int32, recordCount: Int32)
+    /// An uncompressed batch whose records, walked by their length prefixes, are not
+    /// `recordCount` records filling the batch exactly (`found` is nil when a length prefix
+    /// is malformed or runs past the end).
+    case recordCountMismatch(recordCount: Int32, found: Int?)
 
     public var description: String {
         switch self {
@@ -19,6 +23,8 @@ public enum RecordBatchError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .crcMismatch(expected, actual):
             "record batch CRC mismatch: header says \(String(expected, radix: 16)), data has \(String(actual, radix: 16))"
         case let .invalidOffsetDelta(delta, count): "lastOffsetDelta \(delta) does not fit recordCount \(count)"
+        case let .recordCountMismatch(count, found?): "the batch declares \(count) records but holds \(found)"
+        case let .recordCountMismatch(count, nil): "the batch declares \(count) records but their length prefixes do not fill it"
         }
     }
 }
@@ -26,7 +32,9 @@ public enum RecordBatchError: Error, Sendable, Equatable, CustomStringConvertibl
 extension RecordBatchHeader {
     /// Reads and validates the batch that starts at `bytes[0]`: size, magic, CRC-32C and,
     /// when `requireDenseOffsets` (batches straight from a producer), that
-    /// `lastOffsetDelta == recordCount - 1`.
+    /// `lastOffsetDelta == recordCount - 1` and, for an uncompressed batch, that it holds
+    /// `recordCount` records (their length prefixes are walked, nothing more is decoded), as
+    /// Kafka's `LogValidator` refuses a batch whose count and records disagree.
     ///
     /// - Parameter maximumSize: the largest total batch size accepted (`message.max.bytes`).
     public static func validated(
@@ -48,7 +56,27 @@ extension RecordBatchHeader {
         if requireDenseOffsets, header.recordCount == 0 || header.lastOffsetDelta != header.recordCount - 1 {
             throw .invalidOffsetDelta(lastOffsetDelta: header.lastOffsetDelta, recordCount: header.recordCount)
         }
+        if requireDenseOffsets, header.compression == CompressionCodec.none {
+            let found = countRecords(UnsafeRawBufferPointer(rebasing: bytes[size..<total]))
+            guard found == Int(header.recordCount) else {
+                throw .recordCountMismatch(recordCount: header.recordCount, found: found)
+            }
+        }
         return header
+    }
+
+    /// How many length-prefixed records fill `records` exactly; nil if a prefix is not a
+    /// varint, is negative, or runs past the end.
+    static func countRecords(_ records: UnsafeRawBufferPointer) -> Int? {
+        var position = 0
+        var count = 0
+        while position < records.count {
+            guard let length = Varint.read(records, at: &position), length >= 0,
+                  length <= Int64(records.count - position) else { return nil }
+            position += Int(length)
+            count += 1
+        }
+        return count
     }
 
     /// The checks after framing and magic: `checksum` (the CRC-32C from `attributes` to the

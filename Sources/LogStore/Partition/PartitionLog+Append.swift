@@ -31,7 +31,8 @@ public struct ValidatedBatches: Sendable {
 
 extension PartitionLog {
     /// Appends the record batches in `bytes` (whole RecordBatch v2 batches back to back, as
-    /// a producer sends them). Validates magic, length, CRC-32C and `lastOffsetDelta`,
+    /// a producer sends them). Validates magic, length, CRC-32C, `lastOffsetDelta` and (in an
+    /// uncompressed batch, by walking the length prefixes) the record count,
     /// checks idempotent-producer sequences, then writes the bytes unchanged except for
     /// each batch's base offset (and, under `LogAppendTime`, its timestamp type, max
     /// timestamp and CRC). The data is in the page cache on return; call
