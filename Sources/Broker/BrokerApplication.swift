@@ -103,8 +103,8 @@ struct ReadinessService: Service {
     }
 }
 
-/// Periodic work: group session/rebalance timeouts every 100 ms, retention and offset
-/// expiry every interval, and the connection gauge.
+/// Periodic work: group session/rebalance timeouts every 100 ms, `flush.ms` fsyncs every
+/// second, retention and offset expiry every interval, and the connection gauge.
 struct MaintenanceService: Service {
     let store: LogStore
     let coordinator: GroupCoordinator
@@ -114,10 +114,14 @@ struct MaintenanceService: Service {
 
     func run() async throws {
         var sinceRetention: Int64 = 0
+        var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
             await coordinator.tick()
             metrics.openConnections.set(Double(server.openConnections))
+            ticks += 1
+            // Once a second: partitions whose unflushed data reached `flush.ms` get an fsync.
+            if ticks % 10 == 0 { store.flushDuePartitions() }
             sinceRetention += 100
             if sinceRetention >= retentionIntervalMs {
                 sinceRetention = 0

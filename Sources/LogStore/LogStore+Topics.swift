@@ -152,6 +152,14 @@ extension LogStore {
         return deleted
     }
 
+    /// Queues a background fsync for every partition whose oldest unflushed append is
+    /// `flush.ms` old; returns how many. Cheap: one lock per partition, no I/O here.
+    @discardableResult
+    public func flushDuePartitions() -> Int {
+        let now = clock()
+        return allPartitions().reduce(0) { $0 + ($1.flushIfDue(now: now) ? 1 : 0) }
+    }
+
     private func describe(_ topic: Topic) -> TopicDescription {
         TopicDescription(name: topic.name, id: topic.id, partitionCount: topic.partitions.count,
                          overrides: topic.overrides, effectiveConfig: (try? defaults.applying(topic.overrides)) ?? defaults)

@@ -202,6 +202,37 @@ import Testing
         try store.close()
     }
 
+    /// acks=1 data is fsync'd in the background once it is `flush.ms` old, and the
+    /// checkpoint follows, so a crash later re-reads none of it; younger data waits.
+    @Test func dataOlderThanFlushMsIsSyncedAndCheckpointedInTheBackground() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        try store.createTopic("slow", partitions: 1)
+        try store.createTopic("fast", partitions: 1, configs: ["flush.ms": "1000"])
+        let slow = try store.partition("slow", 0), fast = try store.partition("fast", 0)
+        for log in [slow, fast] { _ = try log.append(makeBatch(count: 4)) }
+        clock.advance(by: 999)
+        #expect(store.flushDuePartitions() == 0)
+        clock.advance(by: 1)
+        #expect(store.flushDuePartitions() == 1)
+        fast.flushQueue.sync {}
+        #expect(fast.durableOffset == 4 && slow.durableOffset == 0)
+        #expect(RecoveryPoint.read(directory: dir.path + "/topics/fast/0") == 4)
+        // Nothing new: nothing to do, however much time passes.
+        clock.advance(by: 58_000)
+        #expect(store.flushDuePartitions() == 0)
+        // The default is a minute from the first unflushed append.
+        clock.advance(by: 1_000)
+        #expect(store.flushDuePartitions() == 1)
+        slow.flushQueue.sync {}
+        #expect(slow.durableOffset == 4)
+        #expect(RecoveryPoint.read(directory: dir.path + "/topics/slow/0") == 4)
+        #expect(store.describeTopic("fast")?.effectiveConfig.flushMs == 1_000)
+        #expect(throws: LogStoreError.self) { try store.createTopic("bad", partitions: 1, configs: ["flush.ms": "-1"]) }
+        try store.close()
+    }
+
     /// Partitions are recovered concurrently; each must still come back as its own
     /// partition, and a corrupt one must not spill into its neighbours.
     @Test func partitionsRecoveredTogetherEachKeepTheirOwnData() throws {

@@ -5,7 +5,8 @@ public enum FlushPolicy: String, Sendable, CaseIterable {
     case acks
     /// Every produce, whatever its acks, waits for an fsync.
     case always
-    /// Page cache only, as Kafka does by default; the OS writes back when it likes.
+    /// No produce waits for an fsync, as in Kafka by default; the OS writes back when it
+    /// likes, and the background `flush.ms` fsync still runs.
     case never
 
     /// Whether a produce with these `acks` must wait until its data is durable.

@@ -122,6 +122,7 @@ extension PartitionLog {
             state.active.hasUnsyncedData = true
             state.dirtySegments.append(state.active)
         }
+        if state.oldestUnflushedAppendMs == nil { state.oldestUnflushedAppendMs = now }
         return AppendResult(baseOffset: first ?? toWrite[0].header.baseOffset, lastOffset: last,
                             logStartOffset: state.logStartOffset, isDuplicate: false,
                             logAppendTimeMs: stampAppendTime ? now : -1)

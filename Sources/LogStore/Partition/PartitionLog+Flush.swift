@@ -21,6 +21,19 @@ extension PartitionLog {
         }
     }
 
+    /// Queues a flush when the oldest unflushed append is `flush.ms` old (or older). Returns
+    /// whether it did. The broker asks every partition once a second.
+    @discardableResult
+    public func flushIfDue(now: Int64) -> Bool {
+        state.withLock { state in
+            guard !state.closed, state.storageFailure == nil, let oldest = state.oldestUnflushedAppendMs,
+                  now - oldest >= state.config.flushMs else { return false }
+            state.checkpointRequested = true
+            scheduleFlushLocked(state: &state)
+            return true
+        }
+    }
+
     /// Queues a flush unless one is already queued; the queued one will see every write
     /// made before it starts.
     func scheduleFlushLocked(state: inout State) {
@@ -77,13 +90,15 @@ extension PartitionLog {
                 state.rolledSegments = []
                 state.pendingSnapshots = []
                 state.directoryDirty = false
+                state.oldestUnflushedAppendMs = nil
+                state.checkpointRequested = false
             }
             let indexed = persistAllIndexes ? state.segments : state.rolledSegments
             var snapshots = state.pendingSnapshots
             if snapshot { snapshots.append((state.nextOffset, state.producers.encoded())) }
             return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed,
                     snapshots: snapshots, directoryDirty: state.directoryDirty,
-                    checkpoint: persistAllIndexes || !state.rolledSegments.isEmpty
+                    checkpoint: persistAllIndexes || !state.rolledSegments.isEmpty || state.checkpointRequested
                         || now - state.lastCheckpointMs >= Self.checkpointIntervalMs)
         }
         do {
