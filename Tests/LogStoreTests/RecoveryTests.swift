@@ -230,7 +230,18 @@ import Testing
         #expect(RecoveryPoint.read(directory: dir.path + "/topics/slow/0") == 4)
         #expect(store.describeTopic("fast")?.effectiveConfig.flushMs == 1_000)
         #expect(throws: LogStoreError.self) { try store.createTopic("bad", partitions: 1, configs: ["flush.ms": "-1"]) }
-        try store.close()
+        // What recovery finds past the checkpoint after a crash is checkpointed `flush.ms`
+        // after the start, so a second crash later does not re-read it.
+        _ = try fast.append(makeBatch(count: 2))
+        store.simulateCrash()
+        let reopened = try LogStore(directory: dir.path, clock: clock.function)
+        let recovered = try reopened.partition("fast", 0)
+        #expect(recovered.highWatermark == 6 && recovered.durableOffset == 4)
+        clock.advance(by: 1_000)
+        #expect(reopened.flushDuePartitions() == 1)
+        recovered.flushQueue.sync {}
+        #expect(RecoveryPoint.read(directory: dir.path + "/topics/fast/0") == 6)
+        try reopened.close()
     }
 
     /// Partitions are recovered concurrently; each must still come back as its own

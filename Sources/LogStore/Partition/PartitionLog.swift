@@ -80,6 +80,9 @@ public final class PartitionLog: Sendable {
                 if segment !== loaded.segments.last { initial.rolledSegments.append(segment) }
             }
             initial.directoryDirty = true
+            // Recovered data counts as appended now for `flush.ms`: a broker that crashes
+            // again later re-reads it only if that happens within the interval.
+            if !initial.dirtySegments.isEmpty { initial.oldestUnflushedAppendMs = clock() }
         }
         state = Mutex(initial)
     }
