@@ -293,7 +293,9 @@ below() {
   echo "  that cost swings from run to run: newly allocated page-cache pages are slow to touch the"
   echo "  first time (\`dd\` of 1 GB into a new file took 0.32, 3.3 and 1.0 s of system time in three"
   echo "  tries in a row; 0.17 s over pages already cached), so 1 KiB rows vary more than the rest."
-  echo "  Then CRC-32C of each batch (three interleaved crc32 lanes, 2.7× one lane), the one copy of a"
+  echo "  Then CRC-32C of each batch (three interleaved crc32 lanes, 2.7× one lane) and, in an"
+  echo "  uncompressed batch, a walk over the records' length prefixes (Kafka's record-count check),"
+  echo "  the one copy of a"
   echo "  request from the socket reads into a buffer of its size (\`KafkaFrameDecoder\`), receiving."
   echo "  Gone: NIO's \`ByteToMessageHandler\` copied large requests again at every compaction (~25 %);"
   echo "  each ~1 MB frame was a fresh mapping that page-faulted (~9 %; tributaryd now fixes glibc's"
@@ -339,6 +341,12 @@ below() {
   echo "| tributaryd RSS after the cases above | ${loaded_rss} MB |"
   echo "| tributaryd peak RSS while a consumer stalls $((big_bytes >> 20)) MiB behind (${stall_note}) | ${stall_rss} MB |"
   echo "| restart after \`kill -9\` with $((big_bytes >> 20)) MiB in one partition (and the cases above in others), until \`/ready\`: median of 3 (all 3) | ${restart_s} s (${restart_all}) |"
+  echo
+  echo "The first restart also re-reads what the cases above wrote in their last minute: \`flush.ms\`"
+  echo "(60 s) fsyncs and checkpoints a partition's data that long after it was written (before it"
+  echo "existed, the first restart re-read everything they wrote and took 1.7–3.2 s in five runs). The next two"
+  echo "re-read the 1 GiB partition again: the crashes come seconds apart, before its recovered data is"
+  echo "a minute old."
   echo
   echo "Commands: \`tributary -b HOST bench produce --topic T --count N --size S --acks A --linger-ms 5\`,"
   echo "\`tributary -b HOST bench consume --topic T --count $CONSUME_COUNT\`; the mock cluster is \`tributary mock-kafka\`."
