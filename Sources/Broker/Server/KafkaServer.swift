@@ -75,22 +75,24 @@ public final class KafkaServer: Service, Sendable {
 
     public func run() async throws {
         let configuration = configuration
-        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>, Never>
+        // Accepted sockets come out as plain channels that do not read yet; the connection's
+        // task wraps each in a NIOAsyncChannel and only then lets it read. A NIOAsyncChannel
+        // made in the initializer traps when dropped unused, which is what happens to one
+        // still queued in the accept stream when the listener is cancelled or stops
+        // (swift-nio#2637): a client connecting during shutdown could crash the broker.
+        let server: NIOAsyncChannel<any Channel, Never>
         do {
             server = try await ServerBootstrap(group: eventLoopGroup)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.autoRead, value: false)
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
                             KafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize))
                         try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
-                        // Few decoded frames wait ahead of the reader, so the in-flight byte
-                        // budget, not NIO's buffering, bounds what a connection holds.
-                        return try NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>(
-                            wrappingChannelSynchronously: channel,
-                            configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 4)))
+                        return channel
                     }
                 }
         } catch {
@@ -108,19 +110,23 @@ public final class KafkaServer: Service, Sendable {
                     for try await channel in inbound {
                         guard connections.count < configuration.maximumConnections else {
                             logger.warning("connection limit \(configuration.maximumConnections) reached; refusing a client")
-                            try? await channel.channel.close()
+                            try? await channel.close()
                             continue
                         }
                         let context = ConnectionContext(id: connections.nextId(),
-                                                        remoteAddress: channel.channel.remoteAddress.map { "\($0)" } ?? "?")
-                        connections.add(context.id, channel.channel)
+                                                        remoteAddress: channel.remoteAddress.map { "\($0)" } ?? "?")
+                        connections.add(context.id, channel)
                         group.addTask { [self] in
+                            defer { connections.remove(context.id) }
+                            guard let channel = try? await Self.startReading(channel) else {
+                                try? await channel.close()
+                                return
+                            }
                             await KafkaConnection(channel: channel, context: context,
                                                   handler: TrackingHandler(inner: handler, registry: connections),
                                                   maximumInFlight: configuration.maximumInFlightPerConnection,
                                                   maximumInFlightBytes: configuration.maximumInFlightBytesPerConnection,
                                                   logger: logger).run()
-                            connections.remove(context.id)
                         }
                     }
                 }
@@ -140,6 +146,26 @@ public final class KafkaServer: Service, Sendable {
             }
         }
         logger.info("Kafka listener stopped")
+    }
+}
+
+extension KafkaServer {
+    /// Wraps an accepted channel for the connection's task, then turns reading on: nothing
+    /// is read before the handler that hands frames to the task is in place.
+    static func startReading(_ channel: any Channel) async throws -> NIOAsyncChannel<ByteBuffer, KafkaResponseFrame> {
+        try await channel.eventLoop.submit {
+            // Few decoded frames wait ahead of the reader, so the in-flight byte budget, not
+            // NIO's buffering, bounds what a connection holds.
+            let wrapped = try NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 4)))
+            if let options = channel.syncOptions {
+                try options.setOption(.autoRead, value: true)
+            } else {
+                channel.setOption(.autoRead, value: true).whenFailure { _ in channel.close(promise: nil) }
+            }
+            return wrapped
+        }.get()
     }
 }
 
