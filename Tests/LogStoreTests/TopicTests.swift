@@ -37,9 +37,7 @@ import Testing
     /// with acks=1 data in the page cache, could take seconds).
     @Test func deletingATopicSyncsNoneOfItsFiles() throws {
         let dir = TemporaryDirectory()
-        let store = try LogStore(directory: dir.path)
-        try store.createTopic("t", partitions: 3)
-        for partition in 0..<3 { _ = try store.partition("t", Int32(partition)).append(makeBatch(count: 5)) }
+        let store = try storeWithTopic("t", in: dir, partitions: 3, records: 5)
         let trace = try #require(SyncTrace.start(under: dir.path))
         defer { trace.stop() }
         try store.deleteTopic("t")
@@ -53,9 +51,7 @@ import Testing
     /// between must not mark the shutdown clean over partitions it never flushed.
     @Test func aTopicWhoseDirectoryCannotMoveComesBackAfterARestart() throws {
         let dir = TemporaryDirectory()
-        let store = try LogStore(directory: dir.path)
-        try store.createTopic("t", partitions: 2)
-        for partition in 0..<2 { _ = try store.partition("t", Int32(partition)).append(makeBatch(count: 7)) }
+        let store = try storeWithTopic("t", in: dir, partitions: 2, records: 7)
         try FileManager.default.removeItem(atPath: dir.path + "/deleted")
         #expect(FileManager.default.createFile(atPath: dir.path + "/deleted", contents: Data("not a directory".utf8)))
         #expect {
@@ -119,4 +115,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/topics/b"))
         try store.close()
     }
+}
+
+/// A store in `dir` with a topic of `partitions` partitions, each holding one batch of
+/// `records` records that nothing has fsync'd yet.
+private func storeWithTopic(_ name: String, in dir: TemporaryDirectory, partitions: Int, records: Int) throws -> LogStore {
+    let store = try LogStore(directory: dir.path)
+    try store.createTopic(name, partitions: partitions)
+    for partition in 0..<partitions { _ = try store.partition(name, Int32(partition)).append(makeBatch(count: records)) }
+    return store
 }
