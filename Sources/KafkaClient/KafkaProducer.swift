@@ -134,16 +134,12 @@ public final class KafkaProducer: Sendable, Service {
         closeLock.withLock { _ in
             guard !closing.exchange(true, ordering: .sequentiallyConsistent) else { return }
             while enqueuing.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
-            closeAfterRefusingMessages()
+            try? flush(timeout: .seconds(10))
+            poller.stop()
+            // Serve the last delivery reports (including failures) so no continuation is left waiting.
+            rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+            rd_kafka_poll(handle.pointer, 0)
         }
-    }
-
-    private func closeAfterRefusingMessages() {
-        if let error = try? { () throws(KafkaError) in try flush(timeout: .seconds(10)) }() { _ = error }
-        poller.stop()
-        // Serve the last delivery reports (including failures) so no continuation is left waiting.
-        rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
-        rd_kafka_poll(handle.pointer, 0)
     }
 
     /// `close()` without holding up the caller's thread for the flush (up to 10 s).

@@ -159,11 +159,9 @@ extension KafkaServer {
             let wrapped = try NIOAsyncChannel<ByteBuffer, KafkaResponseFrame>(
                 wrappingChannelSynchronously: channel,
                 configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 4)))
-            if let options = channel.syncOptions {
-                try options.setOption(.autoRead, value: true)
-            } else {
-                channel.setOption(.autoRead, value: true).whenFailure { _ in channel.close(promise: nil) }
-            }
+            // Accepted sockets always have synchronous options; without them it could never read.
+            guard let options = channel.syncOptions else { throw ChannelError.operationUnsupported }
+            try options.setOption(.autoRead, value: true)
             return wrapped
         }.get()
     }

@@ -62,16 +62,22 @@ extension Record {
         records.reserveCapacity(min(count, bytes.count / 7))
         var index = 0
         for _ in 0..<count {
-            // Lengths come from a producer: compare without adding, which could overflow.
-            guard let length = Varint.read(bytes, at: &index), length >= 0, length <= bytes.count - index else {
+            guard let body = nextBody(bytes, at: &index) else {
                 throw RecordDecodingError(description: "record length out of bounds at byte \(index)")
             }
-            let end = index + Int(length)
-            let body = UnsafeRawBufferPointer(rebasing: bytes[index..<end])
             records.append(try decodeBody(body))
-            index = end
         }
         return records
+    }
+
+    /// The body of the length-prefixed record at `index`, advancing `index` past it; nil
+    /// when the prefix is not a varint, is negative or runs past the end.
+    static func nextBody(_ bytes: UnsafeRawBufferPointer, at index: inout Int) -> UnsafeRawBufferPointer? {
+        // Lengths come from a producer: compare without adding, which could overflow.
+        guard let length = Varint.read(bytes, at: &index), length >= 0, length <= bytes.count - index else { return nil }
+        let end = index + Int(length)
+        defer { index = end }
+        return UnsafeRawBufferPointer(rebasing: bytes[index..<end])
     }
 
     private static func decodeBody(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Record {

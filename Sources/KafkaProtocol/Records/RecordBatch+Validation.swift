@@ -71,9 +71,7 @@ extension RecordBatchHeader {
         var position = 0
         var count = 0
         while position < records.count {
-            guard let length = Varint.read(records, at: &position), length >= 0,
-                  length <= Int64(records.count - position) else { return nil }
-            position += Int(length)
+            guard Record.nextBody(records, at: &position) != nil else { return nil }
             count += 1
         }
         return count

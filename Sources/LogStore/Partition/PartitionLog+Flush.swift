@@ -28,7 +28,9 @@ extension PartitionLog {
         state.withLock { state in
             guard !state.closed, state.storageFailure == nil, let oldest = state.oldestUnflushedAppendMs,
                   now - oldest >= state.config.flushMs else { return false }
-            state.checkpointRequested = true
+            // `flush.ms` flushes exist to advance the checkpoint: date the last one back so
+            // this flush writes it, however recent it was.
+            state.lastCheckpointMs = min(state.lastCheckpointMs, now - Self.checkpointIntervalMs)
             scheduleFlushLocked(state: &state)
             return true
         }
@@ -91,14 +93,13 @@ extension PartitionLog {
                 state.pendingSnapshots = []
                 state.directoryDirty = false
                 state.oldestUnflushedAppendMs = nil
-                state.checkpointRequested = false
             }
             let indexed = persistAllIndexes ? state.segments : state.rolledSegments
             var snapshots = state.pendingSnapshots
             if snapshot { snapshots.append((state.nextOffset, state.producers.encoded())) }
             return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed,
                     snapshots: snapshots, directoryDirty: state.directoryDirty,
-                    checkpoint: persistAllIndexes || !state.rolledSegments.isEmpty || state.checkpointRequested
+                    checkpoint: persistAllIndexes || !state.rolledSegments.isEmpty
                         || now - state.lastCheckpointMs >= Self.checkpointIntervalMs)
         }
         do {

@@ -36,9 +36,6 @@ public final class PartitionLog: Sendable {
         var dirtySegments: [LogSegment] = []
         /// When the oldest append not yet taken by a flush was made (`flush.ms`).
         var oldestUnflushedAppendMs: Int64?
-        /// The next flush writes the checkpoint whenever the last was written (`flush.ms`
-        /// flushes exist to advance it).
-        var checkpointRequested = false
         var rolledSegments: [LogSegment] = []
         var pendingSnapshots: [(offset: Int64, bytes: [UInt8])] = []
         var directoryDirty = false
