@@ -41,6 +41,15 @@ public struct BrokerConfiguration: Sendable {
     /// Topic defaults (retention, segment size) for topics that do not override them.
     public var logDefaults = LogConfig()
 
+    /// The topic defaults the store applies: `logDefaults`, except that `--flush never`, page
+    /// cache only as in Kafka, also leaves out the background fsync (`flush.ms` is Kafka's
+    /// never) unless a topic sets it.
+    var storeDefaults: LogConfig {
+        var defaults = logDefaults
+        if flush == .never { defaults.flushMs = .max }
+        return defaults
+    }
+
     public init() {}
 
     /// Parses `host:port`, accepting `[v6]:port`.

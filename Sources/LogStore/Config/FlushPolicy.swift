@@ -5,8 +5,8 @@ public enum FlushPolicy: String, Sendable, CaseIterable {
     case acks
     /// Every produce, whatever its acks, waits for an fsync.
     case always
-    /// No produce waits for an fsync, as in Kafka by default; the OS writes back when it
-    /// likes, and the background `flush.ms` fsync still runs.
+    /// Page cache only, as Kafka does by default; the OS writes back when it likes. The
+    /// broker also leaves out the background `flush.ms` fsync unless a topic sets it.
     case never
 
     /// Whether a produce with these `acks` must wait until its data is durable.
