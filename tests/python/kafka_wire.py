@@ -42,14 +42,16 @@ def varint(value):
     return bytes(out)
 
 
-def record_batch(values, corrupt_crc=False, timestamp=None):
-    """An uncompressed RecordBatch v2 with one record per value."""
+def record_batch(values, corrupt_crc=False, timestamp=None, declared_count=None):
+    """An uncompressed RecordBatch v2 with one record per value; `declared_count` forges the
+    header's record count (and last offset delta to match), with a CRC that still checks out."""
     timestamp = int(time.time() * 1000) if timestamp is None else timestamp
+    count = len(values) if declared_count is None else declared_count
     records = b""
     for index, value in enumerate(values):
         body = b"\x00" + varint(0) + varint(index) + varint(-1) + varint(len(value)) + value + varint(0)
         records += varint(len(body)) + body
-    after_crc = struct.pack(">hiqqqhii", 0, len(values) - 1, timestamp, timestamp, -1, -1, -1, len(values)) + records
+    after_crc = struct.pack(">hiqqqhii", 0, count - 1, timestamp, timestamp, -1, -1, -1, count) + records
     crc = crc32c.crc32c(after_crc)
     if corrupt_crc:
         crc ^= 0xDEADBEEF

@@ -92,10 +92,24 @@ def test_log_append_time_topic_stamps_the_broker_time(broker, compression):
     assert all(before <= m.timestamp()[1] <= after for m in messages)
 
 
+def test_flush_ms_is_a_topic_config_with_a_one_minute_default(broker):
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    names = [f"ck-flush-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("set", "default")]
+    topics = [NewTopic(names[0], num_partitions=1, replication_factor=1, config={"flush.ms": "1000"}),
+              NewTopic(names[1], num_partitions=1, replication_factor=1)]
+    for future in admin.create_topics(topics).values():
+        future.result(30)
+    resources = [ConfigResource(ConfigResource.Type.TOPIC, name) for name in names]
+    described = {r.name: f.result(30) for r, f in admin.describe_configs(resources).items()}
+    assert described[names[0]]["flush.ms"].value == "1000"
+    assert described[names[1]]["flush.ms"].value == "60000"
+
+
 def test_unsupported_topic_configs_are_refused_with_invalid_config(broker):
     admin = AdminClient({"bootstrap.servers": broker.bootstrap})
     topics = [NewTopic(f"ck-bad-{key}-{uuid.uuid4().hex[:8]}", num_partitions=1, replication_factor=1, config={key: value})
-              for key, value in [("message.timestamp.type", "BrokerTime"), ("compression.type", "gzip")]]
+              for key, value in [("message.timestamp.type", "BrokerTime"), ("compression.type", "gzip"),
+                                       ("flush.ms", "-1"), ("flush.ms", "soon")]]
     for future in admin.create_topics(topics).values():
         with pytest.raises(Exception) as refused:
             future.result(30)

@@ -84,6 +84,20 @@ def test_wrong_crc_is_corrupt_message(broker):
     assert correlation_id == 2 and results[0][2:] == (0, 0)
 
 
+@pytest.mark.parametrize("declared", [2, 4])
+def test_a_batch_whose_records_disagree_with_its_count_is_invalid_record(broker, declared):
+    # The CRC checks out; only walking the records shows three where the header says otherwise.
+    topic = f"raw-count-{declared}"
+    client = RawClient(broker.bootstrap)
+    client.send(produce_v3(topic, 0, record_batch([b"a", b"b", b"c"], declared_count=declared)))
+    _, results = parse_produce_v3(client.receive_frame())
+    assert results[0][2] == 87  # INVALID_RECORD
+    # Nothing was stored, and the connection still serves.
+    client.send(produce_v3(topic, 0, record_batch([b"a", b"b", b"c"]), correlation_id=2))
+    correlation_id, results = parse_produce_v3(client.receive_frame())
+    assert correlation_id == 2 and results[0][2:] == (0, 0)
+
+
 def test_oversized_batch_is_message_too_large(broker):
     client = RawClient(broker.bootstrap)
     client.send(produce_v3("raw-big", 0, record_batch([b"x" * (1024 * 1024 + 100)])))
