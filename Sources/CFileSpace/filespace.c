@@ -15,3 +15,37 @@ int tributary_preallocate(int descriptor, int64_t offset, int64_t length) {
     return -1;
 #endif
 }
+
+int tributary_start_writeback(int descriptor, int64_t offset, int64_t length) {
+#if defined(__linux__)
+    return sync_file_range(descriptor, (off_t)offset, (off_t)length, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)descriptor;
+    (void)offset;
+    (void)length;
+    errno = ENOTSUP;
+    return -1;
+#endif
+}
+
+int tributary_finish_writeback(int descriptor, int64_t offset, int64_t length) {
+#if defined(__linux__)
+    unsigned int flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+    return sync_file_range(descriptor, (off_t)offset, (off_t)length, flags);
+#else
+    (void)descriptor;
+    (void)offset;
+    (void)length;
+    errno = ENOTSUP;
+    return -1;
+#endif
+}
+
+int tributary_drop_cached(int descriptor, int64_t offset, int64_t length) {
+    int error = posix_fadvise(descriptor, (off_t)offset, (off_t)length, POSIX_FADV_DONTNEED);
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
+    return 0;
+}

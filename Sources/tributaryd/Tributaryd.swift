@@ -35,6 +35,7 @@ struct Tributaryd: AsyncParsableCommand {
     @Option(name: .customLong("max-in-flight-bytes"), help: "Request bytes per connection before the broker stops reading it (default 67108864).") var maxInFlightBytes: String?
     @Option(name: .customLong("message-max-bytes"), help: "Largest record batch accepted (default 1048588).") var messageMaxBytes: String?
     @Option(name: .customLong("socket-request-max-bytes"), help: "Largest request frame; larger closes the connection (default 104857600).") var socketRequestMaxBytes: String?
+    @Option(name: .customLong("write-cache-bytes"), parsing: .unconditional, help: "Newest written bytes per partition kept in the page cache; older ones are written back and dropped from it; -1 keeps all (default 16777216).") var writeCacheBytes: String?
     @Option(help: "JSON settings file.") var config: String?
 
     func run() async throws {
@@ -58,7 +59,7 @@ struct Tributaryd: AsyncParsableCommand {
             ("http", http), ("node-id", nodeId), ("auto-create-topics", autoCreateTopics), ("flush", flush),
             ("log-level", logLevel), ("max-connections", maxConnections), ("max-in-flight-requests", maxInFlightRequests),
             ("max-in-flight-bytes", maxInFlightBytes), ("message-max-bytes", messageMaxBytes),
-            ("socket-request-max-bytes", socketRequestMaxBytes),
+            ("socket-request-max-bytes", socketRequestMaxBytes), ("write-cache-bytes", writeCacheBytes),
         ]
         for case let (key, value?) in given { flags[AbsoluteConfigKey([key])] = ConfigValue(.string(value), isSecret: false) }
         var providers: [any ConfigProvider] = [
@@ -119,5 +120,10 @@ extension BrokerConfiguration {
         maxInFlightBytesPerConnection = try positive("max-in-flight-bytes", maxInFlightBytesPerConnection)
         messageMaxBytes = try positive("message-max-bytes", messageMaxBytes)
         socketRequestMaxBytes = try positive("socket-request-max-bytes", socketRequestMaxBytes)
+        let cache = reader.string(forKey: ConfigKey(["write-cache-bytes"]), default: String(logDefaults.writeCacheBytes))
+        guard let cacheBytes = Int64(cache), cacheBytes >= -1 else {
+            throw ValidationError("--write-cache-bytes must be -1 or a non-negative integer, got '\(cache)'")
+        }
+        logDefaults.writeCacheBytes = cacheBytes
     }
 }

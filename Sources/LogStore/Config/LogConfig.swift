@@ -22,6 +22,11 @@ public struct LogConfig: Sendable, Equatable {
     /// recovery re-reads at most about a minute of each partition's writes (the checkpoint
     /// follows each fsync), and the kernel has usually written those pages back already.
     public var flushMs: Int64 = 60_000
+    /// How many of a partition's newest written bytes stay in the page cache; older ones are
+    /// written back early and dropped from it (`PartitionLog.requestWriteCacheTrimLocked`).
+    /// -1 keeps everything, as Kafka does. A broker setting (`--write-cache-bytes`), not a
+    /// topic config.
+    public var writeCacheBytes: Int64 = 16 << 20
 
     /// `message.timestamp.type`: the producer's timestamps, or the broker's clock at append.
     public enum TimestampType: String, Sendable {

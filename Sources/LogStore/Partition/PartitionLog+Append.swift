@@ -118,6 +118,7 @@ extension PartitionLog {
         try write(toWrite, from: bytes, to: state.active, indexInterval: state.config.indexIntervalBytes,
                   rewritingHeaders: stampAppendTime)
         state.producers = producers
+        requestWriteCacheTrimLocked(state: &state)
         if !state.active.hasUnsyncedData {
             state.active.hasUnsyncedData = true
             state.dirtySegments.append(state.active)

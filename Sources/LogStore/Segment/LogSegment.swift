@@ -30,6 +30,14 @@ final class LogSegment: @unchecked Sendable {
     var reservedEnd: Int64
     /// False once the file system refused a reservation: the segment stops asking.
     var canReserve = true
+    /// Where the last write-cache trim was asked for (under the partition's lock).
+    var trimRequestedEnd: Int64 = 0
+    /// Where write-back was last started and where the dropped part of the page cache ends
+    /// (`trimWriteCache`; flush queue only).
+    var writebackEnd: Int64 = 0
+    var droppedEnd: Int64 = 0
+    /// False where the platform has no `sync_file_range`: the segment stops trimming.
+    var writebackWorks = true
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
