@@ -73,6 +73,15 @@ extension PartitionLog {
         }
     }
 
+    /// Fails the partition for good after a lost write (the first failure is kept), and
+    /// returns the error its appenders and waiters get from then on.
+    @discardableResult
+    func recordStorageFailure(_ error: LogStoreError) -> LogStoreError {
+        let failure = LogStoreError.storageFailed(storage: "partition \(topic)-\(partition)", reason: error.description)
+        state.withLock { state in state.storageFailure = state.storageFailure ?? failure }
+        return failure
+    }
+
     /// Flushes synchronously on the flush queue (close, tests, retention).
     func flushNow(persistAllIndexes: Bool, snapshot: Bool) throws(LogStoreError) {
         try flushQueue.sync {
@@ -113,9 +122,7 @@ extension PartitionLog {
             // Nothing is marked durable, and nothing will be: after a failed fsync the kernel
             // may have dropped the pages, so a retry proves nothing. Recovery after a restart
             // re-reads what is really there.
-            let failure = LogStoreError.storageFailed(storage: "partition \(topic)-\(partition)", reason: error.description)
-            state.withLock { state in state.storageFailure = state.storageFailure ?? failure }
-            throw failure
+            throw recordStorageFailure(error)
         }
         state.withLock { state in
             state.durableOffset = max(state.durableOffset, work.target)

@@ -27,8 +27,7 @@ extension PartitionLog {
             // The kernel reported a write-back error here, and will not report it to the next
             // fsync: it is that fsync's failure, with the same consequences.
             logger.error("write-back failed: \(error)")
-            let failure = LogStoreError.storageFailed(storage: "partition \(topic)-\(partition)", reason: error.description)
-            state.withLock { state in state.storageFailure = state.storageFailure ?? failure }
+            recordStorageFailure(error)
         }
     }
 }
