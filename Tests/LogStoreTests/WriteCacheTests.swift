@@ -47,6 +47,31 @@ import Testing
         try store.close()
     }
 
+    /// The kernel reports a write-back error to one waiter only, so the next fsync would
+    /// succeed: the failed wait must fail the partition as a failed fsync does.
+    @Test func aFailedWritebackFailsThePartitionLikeAFailedFsync() async throws {
+        let dir = TemporaryDirectory()
+        let trace = try #require(SyncTrace.start(under: dir.path))
+        defer { trace.stop() }
+        trace.failNextWritebacks(1)
+        var defaults = LogConfig()
+        defaults.writeCacheBytes = 8 << 20
+        let store = try LogStore(directory: dir.path, defaults: defaults)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        // The failure lands on the flush queue while appends go on; from then on they fail.
+        for tag in 0..<48 { _ = try? log.append(makeBatch(count: 10, valueSize: 100_000, tag: tag)) }
+        log.flushQueue.sync {}
+        #expect {
+            _ = try log.append(makeBatch(count: 1))
+        } throws: { error in
+            guard case .storageFailed(let storage, let reason) = error as? LogStoreError else { return false }
+            return storage == "partition t-0" && reason.contains("sync_file_range")
+        }
+        await #expect(throws: LogStoreError.self) { try await log.sync(upTo: 1) }
+        try? store.close()
+    }
+
     @Test func minusOneKeepsEveryWrittenPageCached() throws {
         let dir = TemporaryDirectory()
         let (store, _, path) = try writeLog(window: -1, in: dir)

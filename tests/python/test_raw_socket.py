@@ -171,6 +171,19 @@ def test_limit_flags_reject_nonsense(broker_factory, flag, value):
         broker.start()
 
 
+@pytest.mark.parametrize("value", ["-2", "lots"])
+def test_write_cache_bytes_rejects_nonsense(broker_factory, value):
+    broker = broker_factory(["--write-cache-bytes", value])
+    with pytest.raises(RuntimeError, match="--write-cache-bytes must be -1 or a non-negative integer"):
+        broker.start()
+
+
+def test_write_cache_bytes_takes_minus_one_as_a_value(broker_factory):
+    # -1 (keep every written page cached) must not be parsed as a flag.
+    broker = broker_factory(["--write-cache-bytes", "-1"]).start()
+    assert api_versions_works(broker)
+
+
 def test_pipelined_produce_requests_append_in_request_order(broker):
     # Kafka appends a connection's requests in the order they were sent; librdkafka keeps
     # several produce requests in flight and relies on it. Large and tiny batches alternate,

@@ -16,6 +16,9 @@ extension LogFile {
     /// Writes back the dirty pages of `range` and waits for them. A failure here is an
     /// fsync's failure: the kernel reports a write-back error to one caller only.
     func finishWriteback(_ range: Range<Int64>) throws(LogStoreError) {
+        guard SyncTrace.writebackWillFinish(descriptor: descriptor, path: path) else {
+            throw .io(operation: "sync_file_range", path: path, errno: EIO)
+        }
         while tributary_finish_writeback(descriptor, range.lowerBound, Int64(range.count)) != 0 {
             if errno == EINTR { continue }
             throw .io(operation: "sync_file_range", path: path, errno: errno)

@@ -58,6 +58,8 @@ final class SyncTrace: Sendable {
     private let failingSyncs = Atomic<Int>(0)
     /// How many of the next directory fsyncs under `root` fail with EIO (`failNextDirectorySyncs`).
     private let failingDirectorySyncs = Atomic<Int>(0)
+    /// How many of the next write-back waits under `root` fail with EIO (`failNextWritebacks`).
+    private let failingWritebacks = Atomic<Int>(0)
 
     /// Whether the next file fsync under `root` waits for `releaseHeldSync()`.
     private let holdArmed = Atomic<Bool>(false)
@@ -92,6 +94,12 @@ final class SyncTrace: Sendable {
     /// Makes the next `count` directory fsyncs under `root` fail with EIO.
     func failNextDirectorySyncs(_ count: Int) {
         failingDirectorySyncs.store(count, ordering: .relaxed)
+    }
+
+    /// Makes the next `count` write-back waits (`LogFile.finishWriteback`) under `root` fail
+    /// with EIO, as a disk error found by write-back would. They make nothing durable either way.
+    func failNextWritebacks(_ count: Int) {
+        failingWritebacks.store(count, ordering: .relaxed)
     }
 
     /// Makes the next file fsync under `root` wait, before it runs, until `releaseHeldSync()`:
@@ -183,6 +191,13 @@ final class SyncTrace: Sendable {
             }
         }
         return true
+    }
+
+    /// Called by `LogFile.finishWriteback` before it waits. Returns false when a trace injects
+    /// a failure: the wait must then fail with EIO instead.
+    static func writebackWillFinish(descriptor: Int32, path: String) -> Bool {
+        guard let (traces, _) = traced(descriptor, path) else { return true }
+        return !traces.contains(where: { takeFailure($0.failingWritebacks) })
     }
 
     /// Called by `AtomicFile.syncDirectory` just before the directory's `fsync`. Returns false
