@@ -13,12 +13,14 @@ import Synchronization
 /// await producer.shutdown()  // or close() outside async code
 /// ```
 ///
-/// A background thread serves librdkafka's callbacks. As a swift-service-lifecycle
+/// A background thread serves librdkafka's callbacks, unless the configuration leaves that to
+/// the caller (``DeliveryReportPolling/caller``). As a swift-service-lifecycle
 /// `Service`, it runs until graceful shutdown, then flushes and closes.
 public final class KafkaProducer: Sendable, Service {
     let handle: KafkaHandle
     let logger: Logger
-    private let poller: PollThread
+    /// Nil when the caller polls (``DeliveryReportPolling/caller``).
+    private let poller: PollThread?
     /// Where `shutdown()` waits for the flush, off the cooperative pool; serial, so a second
     /// shutdown returns after the first has finished.
     private let closingQueue = DispatchQueue(label: "tributary.kafka.producer.close")
@@ -47,7 +49,10 @@ public final class KafkaProducer: Sendable, Service {
             }
         }
         let handle = handle
-        poller = PollThread(name: "rdkafka-producer-poll") { rd_kafka_poll(handle.pointer, 100) }
+        switch configuration.deliveryReports {
+        case .background: poller = PollThread(name: "rdkafka-producer-poll") { rd_kafka_poll(handle.pointer, 100) }
+        case .caller: poller = nil
+        }
     }
 
     deinit { close() }
@@ -66,7 +71,7 @@ public final class KafkaProducer: Sendable, Service {
     }
 
     /// Queues a message now and calls `onDelivery` with its delivery report, in the order
-    /// the messages were queued per partition, on the producer's poll thread (keep it short).
+    /// the messages were queued per partition, on the thread that serves reports (keep it short).
     ///
     /// Unlike ``enqueue(_:)`` this needs no task or continuation per message; to spare the
     /// closure's allocation too, share one ``KafkaDeliveryHandler`` with ``enqueue(_:handler:)``.
@@ -123,7 +128,17 @@ public final class KafkaProducer: Sendable, Service {
         }
     }
 
-    /// Waits until every queued message is delivered or failed, or `timeout` passes.
+    /// Serves the delivery reports that are ready, waiting up to `timeout` for the first;
+    /// returns how many events were served. A producer configured with
+    /// ``DeliveryReportPolling/caller`` must be polled regularly: until it is, reports wait
+    /// and their messages stay in librdkafka's queue.
+    @discardableResult
+    public func poll(timeout: Duration = .zero) -> Int {
+        Int(rd_kafka_poll(handle.pointer, timeout.milliseconds))
+    }
+
+    /// Waits until every queued message is delivered or failed, or `timeout` passes,
+    /// serving delivery reports meanwhile.
     public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
         try KafkaError.check(rd_kafka_flush(handle.pointer, timeout.milliseconds), "flush")
     }
@@ -135,7 +150,7 @@ public final class KafkaProducer: Sendable, Service {
             guard !closing.exchange(true, ordering: .sequentiallyConsistent) else { return }
             while enqueuing.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
             try? flush(timeout: .seconds(10))
-            poller.stop()
+            poller?.stop()
             // Serve the last delivery reports (including failures) so no continuation is left waiting.
             rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
             rd_kafka_poll(handle.pointer, 0)

@@ -13,6 +13,8 @@ public struct KafkaProducerConfiguration: Sendable {
     public var compression = "none"
     /// `message.timeout.ms`: how long a message may wait for delivery before it fails.
     public var messageTimeoutMs = 30_000
+    /// Which thread serves delivery reports.
+    public var deliveryReports = DeliveryReportPolling.background
     /// Raw librdkafka properties, applied last (they win).
     public var properties: [String: String] = [:]
 
@@ -29,6 +31,20 @@ public struct KafkaProducerConfiguration: Sendable {
         all.merge(properties) { $1 }
         return all
     }
+}
+
+/// Which thread serves a producer's delivery reports (and so runs their handlers).
+public enum DeliveryReportPolling: Sendable {
+    /// A thread of the producer's own, so reports arrive without the caller's help.
+    case background
+    /// The caller's, through ``KafkaProducer/poll(timeout:)``, ``KafkaProducer/flush(timeout:)``
+    /// and ``KafkaProducer/close()``: librdkafka's own producer loop. librdkafka allocates each
+    /// message on the queueing thread and frees it where its report is served; from a second
+    /// thread, every such `free` contends with the queueing thread's `malloc` for glibc's arena
+    /// lock, which at a million messages a second puts both threads to sleep tens of thousands
+    /// of times a second. A caller that queues from one thread and polls between messages
+    /// frees on that thread, without the lock traffic.
+    case caller
 }
 
 /// A message to produce.

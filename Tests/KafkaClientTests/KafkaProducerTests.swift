@@ -80,6 +80,40 @@ import TestSupport
         #expect(offsets.withLock { $0 } == Array(0..<300))
     }
 
+    /// With caller polling, no thread of the producer's runs handlers: reports wait until the
+    /// caller polls (or flushes), then all arrive on the caller's thread, in order.
+    @Test func callerPollingServesReportsOnlyOnTheCallersThread() throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("polled", partitions: 1)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
+        configuration.deliveryReports = .caller
+        let producer = try KafkaProducer(configuration: configuration)
+        defer { producer.close() }
+        let caller = pthread_self()
+        let seen = LockedBox((offsets: [Int64](), elsewhere: 0))
+        let handler = KafkaDeliveryHandler { result in
+            seen.withLock { seen in
+                if pthread_equal(pthread_self(), caller) == 0 { seen.elsewhere += 1 }
+                if case let .success(report) = result { seen.offsets.append(report.offset) }
+            }
+        }
+        for index in 0..<100 { try producer.enqueue(KafkaProducerMessage(topic: "polled", value: "m\(index)"), handler: handler) }
+        // Long enough for the mock to acknowledge them all; nobody polls meanwhile.
+        usleep(300_000)
+        #expect(seen.withLock { $0.offsets.isEmpty })
+        var served = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while seen.withLock({ $0.offsets.count }) < 100, ContinuousClock.now < deadline {
+            served += producer.poll(timeout: .milliseconds(100))
+        }
+        #expect(served > 0)
+        for index in 100..<150 { try producer.enqueue(KafkaProducerMessage(topic: "polled", value: "m\(index)"), handler: handler) }
+        try producer.flush(timeout: .seconds(10))
+        let result = seen.withLock { $0 }
+        #expect(result.offsets == Array(0..<150))
+        #expect(result.elsewhere == 0)
+    }
+
     /// Threads queue messages flat out while the producer closes: once `close()` returns,
     /// every message it accepted has had exactly one report, and every later one is refused.
     @Test func closingWhileOtherThreadsEnqueueLeavesNoMessageWithoutAReport() throws {
