@@ -138,3 +138,45 @@ uint32_t tributary_crc32c(uint32_t crc, const void *data, size_t length) {
                    : crc32c_sw(crc, (const unsigned char *)data, length);
     return ~crc;
 }
+
+// Advances *pos over the length-prefixed records that start before `limit`, counting them.
+// A prefix is a zig-zag varint of at most 10 bytes, not negative, and its record must end by
+// `length`. Returns -1 for one that is not.
+static int walk_records(const unsigned char *p, size_t length, size_t *pos, size_t limit, int64_t *count) {
+    size_t i = *pos;
+    while (i < limit) {
+        uint64_t raw = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            if (i >= length || shift >= 70) return -1;
+            unsigned char byte = p[i++];
+            if (shift < 64) raw |= (uint64_t)(byte & 0x7f) << shift;
+            if (!(byte & 0x80)) break;
+        }
+        int64_t size = (int64_t)(raw >> 1) ^ -(int64_t)(raw & 1);
+        if (size < 0 || (uint64_t)size > length - i) return -1;
+        i += (size_t)size;
+        (*count)++;
+    }
+    *pos = i;
+    return 0;
+}
+
+// The walk is a chain of dependent loads, slow from L2; one block at a time, it reads what the
+// checksum has just loaded into L1. A block is one round of the three long lanes.
+#define COUNT_BLOCK (3 * LONG_LANE)
+
+int64_t tributary_crc32c_count_records(uint32_t *crc, const void *data, size_t length, size_t records_from) {
+    const unsigned char *p = (const unsigned char *)data;
+    uint32_t reg = ~*crc;
+    size_t pos = records_from;
+    int64_t count = 0;
+    int malformed = records_from > length;
+    for (size_t offset = 0; offset < length; offset += COUNT_BLOCK) {
+        size_t block = length - offset < COUNT_BLOCK ? length - offset : COUNT_BLOCK;
+        reg = use_hardware ? crc32c_hw(reg, p + offset, block) : crc32c_sw(reg, p + offset, block);
+        if (!malformed && walk_records(p, length, &pos, offset + block, &count) != 0) malformed = 1;
+    }
+    *crc = ~reg;
+    return malformed ? -1 : count;
+}
+

@@ -110,6 +110,51 @@ import Testing
         #expect(header.recordCount == 3)
     }
 
+    /// The record count that comes with the checksum, one 6 KiB block at a time, against a
+    /// walk written out here: records of every size (prefixes of one to three bytes, records
+    /// across block edges), and prefixes that are negative, 11 bytes long, cut off at the end
+    /// or run past it.
+    @Test func checksumCountingRecordsAgreesWithAPlainWalk() {
+        func reference(_ bytes: [UInt8], from: Int) -> Int? {
+            var index = from, count = 0
+            while index < bytes.count {
+                guard let length = bytes.withUnsafeBytes({ Varint.read($0, at: &index) }),
+                      length >= 0, length <= bytes.count - index else { return nil }
+                index += Int(length)
+                count += 1
+            }
+            return count
+        }
+        var generator = SystemRandomNumberGenerator()
+        // Record bodies only need distinct bytes for the checksum, not random ones.
+        let filler = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 167 &+ 13) }
+        for round in 0..<200 {
+            let from = Int.random(in: 0..<70, using: &generator)
+            var bytes = Array(filler.prefix(from))
+            let records = Int.random(in: 0..<(round % 4 == 0 ? 300 : 30), using: &generator)
+            for _ in 0..<records {
+                let size = Int.random(in: 0..<(round % 2 == 0 ? 200 : 20_000), using: &generator)
+                Varint.append(Int64(size), to: &bytes)
+                bytes += filler[Int.random(in: 0..<(filler.count - size + 1), using: &generator)...].prefix(size)
+            }
+            switch round % 5 {
+            case 1: Varint.append(-3, to: &bytes)
+            case 2: bytes += [UInt8](repeating: 0x80, count: 10) + [0x01]
+            case 3: bytes += [0x80]
+            case 4: Varint.append(50, to: &bytes); bytes += [1, 2, 3]
+            default: break
+            }
+            let expectedCount = reference(bytes, from: from)
+            let (crc, count) = bytes.withUnsafeBytes { CRC32C.checksumCountingRecords($0, recordsFrom: from) }
+            #expect(crc == CRC32C.checksum(bytes))
+            #expect(count == expectedCount, "round \(round): \(bytes.count) bytes from \(from)")
+            if round % 5 == 0 { #expect(expectedCount == records) } else { #expect(expectedCount == nil) }
+        }
+        let empty = [UInt8]().withUnsafeBytes { CRC32C.checksumCountingRecords($0, recordsFrom: 0) }
+        #expect(empty.crc == 0 && empty.records == 0)
+        #expect([UInt8](repeating: 0, count: 4).withUnsafeBytes { CRC32C.checksumCountingRecords($0, recordsFrom: 5) }.records == nil)
+    }
+
     @Test func corruptionIsDetected() throws {
         var builder = RecordBatchBuilder(firstTimestamp: 0)
         builder.append(key: nil, value: Array("hello".utf8))

@@ -52,29 +52,18 @@ extension RecordBatchHeader {
         let total = header.totalSize
         guard bytes.count >= total else { throw .truncated(needed: total, available: bytes.count) }
         let covered = UnsafeRawBufferPointer(rebasing: bytes[Offset.attributes..<total])
-        try header.verify(checksum: CRC32C.checksum(covered))
+        let countsRecords = requireDenseOffsets && header.compression == CompressionCodec.none
+        let (checksum, found) = countsRecords
+            ? CRC32C.checksumCountingRecords(covered, recordsFrom: size - Offset.attributes)
+            : (CRC32C.checksum(covered), nil)
+        try header.verify(checksum: checksum)
         if requireDenseOffsets, header.recordCount == 0 || header.lastOffsetDelta != header.recordCount - 1 {
             throw .invalidOffsetDelta(lastOffsetDelta: header.lastOffsetDelta, recordCount: header.recordCount)
         }
-        if requireDenseOffsets, header.compression == CompressionCodec.none {
-            let found = countRecords(UnsafeRawBufferPointer(rebasing: bytes[size..<total]))
-            guard found == Int(header.recordCount) else {
-                throw .recordCountMismatch(recordCount: header.recordCount, found: found)
-            }
+        if countsRecords, found != Int(header.recordCount) {
+            throw .recordCountMismatch(recordCount: header.recordCount, found: found)
         }
         return header
-    }
-
-    /// How many length-prefixed records fill `records` exactly; nil if a prefix is not a
-    /// varint, is negative, or runs past the end.
-    static func countRecords(_ records: UnsafeRawBufferPointer) -> Int? {
-        var position = 0
-        var count = 0
-        while position < records.count {
-            guard Record.nextBody(records, at: &position) != nil else { return nil }
-            count += 1
-        }
-        return count
     }
 
     /// The checks after framing and magic: `checksum` (the CRC-32C from `attributes` to the
