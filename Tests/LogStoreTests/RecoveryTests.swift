@@ -202,6 +202,129 @@ import Testing
         try store.close()
     }
 
+    /// Writes 40 batches, checkpoints them (the active segment's index entries and a producer
+    /// snapshot go to disk with the checkpoint), writes 20 more, crashes, and flips a byte in
+    /// batch 5 (below the checkpoint) and one in batch 50 (past it). Returns the partition's
+    /// directory.
+    private func crashWithDamageBelowAndPastTheCheckpoint(_ dir: TemporaryDirectory) throws -> String {
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        var starts: [Int64] = []
+        for tag in 0..<60 {
+            if tag == 40 {
+                clock.advance(by: PartitionLog.checkpointIntervalMs)
+                try log.flushNow(persistAllIndexes: false, snapshot: false)
+            }
+            starts.append(log.sizeInBytes)
+            _ = try log.append(makeBatch(count: 1, valueSize: 300, tag: tag))
+        }
+        store.simulateCrash()
+        let directory = dir.path + "/topics/t/0"
+        #expect(RecoveryPoint.read(directory: directory) == 40)
+        #expect(ProducerStateSnapshot.list(directory: directory).last == 40)
+        let file = try LogFile(path: try segmentLogs(dir)[0], create: false)
+        for batch in [5, 50] {
+            let at = starts[batch] + 200
+            let byte = try file.read(count: 1, at: at)
+            try [byte[0] ^ 0xFF].withUnsafeBytes { try file.write($0, at: at) }
+        }
+        return directory
+    }
+
+    /// The segment that holds the checkpoint is re-read from the last index entry below the
+    /// checkpoint, not from its start: the damage below the checkpoint goes unread (as in
+    /// segments wholly below it), the damage past it is found and cut.
+    @Test func recoveryResumesAtTheCheckpointInsideTheActiveSegment() throws {
+        let dir = TemporaryDirectory()
+        _ = try crashWithDamageBelowAndPastTheCheckpoint(dir)
+        let store = try LogStore(directory: dir.path)
+        let log = try store.partition("t", 0)
+        #expect(log.highWatermark == 50)
+        // The rebuilt index finds offsets on both sides of the resume point.
+        for offset: Int64 in [3, 38, 44, 49] {
+            let read = try log.read(from: offset, maxBytes: 1)
+            #expect(try batches(in: read.bytes()).first?.baseOffset == offset)
+        }
+        #expect(try log.append(makeBatch(tag: 99)).baseOffset == 50)
+        try store.close()
+    }
+
+    /// Without the index file there is no resume point: the whole segment is re-validated,
+    /// and the cut comes at the first damage.
+    @Test func recoveryWithoutTheIndexFileRereadsTheWholeSegment() throws {
+        let dir = TemporaryDirectory()
+        let directory = try crashWithDamageBelowAndPastTheCheckpoint(dir)
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".index") {
+            try FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+        let store = try LogStore(directory: dir.path)
+        #expect(try store.partition("t", 0).highWatermark == 5)
+        try store.close()
+    }
+
+    /// Each checkpoint appends the active segment's new index entries to its files, which then
+    /// hold exactly the in-memory indexes; after a resumed recovery the files are rewritten.
+    @Test func checkpointsKeepTheActiveSegmentsIndexFilesCurrent() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        try store.createTopic("t", partitions: 1, configs: ["index.interval.bytes": "1000"])
+        let log = try store.partition("t", 0)
+        func checkpointAndCompare() throws {
+            clock.advance(by: PartitionLog.checkpointIntervalMs)
+            try log.flushNow(persistAllIndexes: false, snapshot: false)
+            let segment = log.state.withLock { $0.active }
+            #expect(LogFile.contents(of: segment.indexPath) == segment.offsetIndex.encoded())
+            #expect(LogFile.contents(of: segment.timeIndexPath) == segment.timeIndex.encoded())
+            #expect(segment.offsetIndex.count > 1)
+        }
+        for round in 0..<3 {
+            for tag in 0..<20 {
+                _ = try log.append(makeBatch(count: 2, valueSize: 200, tag: tag, timestamp: 1_700_000_000_000 + Int64(round * 100 + tag)))
+            }
+            try checkpointAndCompare()
+        }
+        _ = try log.append(makeBatch(tag: 7))
+        store.simulateCrash()
+        let reopened = try LogStore(directory: dir.path, clock: clock.function)
+        let recovered = try reopened.partition("t", 0)
+        #expect(recovered.highWatermark == 121)
+        #expect(recovered.state.withLock { $0.active.persistedIndexEntries } == nil)
+        clock.advance(by: PartitionLog.checkpointIntervalMs)
+        try recovered.flushNow(persistAllIndexes: false, snapshot: false)
+        let segment = recovered.state.withLock { $0.active }
+        #expect(LogFile.contents(of: segment.indexPath) == segment.offsetIndex.encoded())
+        #expect(LogFile.contents(of: segment.timeIndexPath) == segment.timeIndex.encoded())
+        try reopened.close()
+    }
+
+    /// A group commit inside the checkpoint interval makes data durable without moving the
+    /// checkpoint; the once-a-second check writes it when the interval has passed, without
+    /// waiting for `flush.ms`, and then has nothing more to do.
+    @Test func aCheckpointHeldBackByItsIntervalIsWrittenWhenTheIntervalPasses() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        _ = try log.append(makeBatch(count: 4))
+        clock.advance(by: 1_000)
+        try log.flushNow(persistAllIndexes: false, snapshot: false)
+        #expect(log.durableOffset == 4)
+        #expect(RecoveryPoint.read(directory: dir.path + "/topics/t/0") == 0)
+        clock.advance(by: PartitionLog.checkpointIntervalMs - 1_001)
+        #expect(store.flushDuePartitions() == 0)
+        clock.advance(by: 1)
+        #expect(store.flushDuePartitions() == 1)
+        log.flushQueue.sync {}
+        #expect(RecoveryPoint.read(directory: dir.path + "/topics/t/0") == 4)
+        clock.advance(by: PartitionLog.checkpointIntervalMs)
+        #expect(store.flushDuePartitions() == 0)
+        try store.close()
+    }
+
     /// acks=1 data is fsync'd in the background once it is `flush.ms` old, and the
     /// checkpoint follows, so a crash later re-reads none of it; younger data waits.
     @Test func dataOlderThanFlushMsIsSyncedAndCheckpointedInTheBackground() throws {

@@ -10,8 +10,9 @@ import Logging
 /// Opens a partition directory the way Kafka's `LogLoader` does.
 ///
 /// After a clean shutdown the persisted indexes are trusted (after sanity checks). After a
-/// crash, every segment that is not wholly below the recovery-point checkpoint is
-/// re-validated batch by batch (length, magic, CRC-32C, increasing offsets); the first bad
+/// crash, what follows the recovery-point checkpoint is re-validated batch by batch (length,
+/// magic, CRC-32C, increasing offsets): in the segment that holds the checkpoint from the
+/// last persisted index entry below it, in later segments from their start. The first bad
 /// byte and everything after it is cut, and later segments are deleted. Producer state is
 /// rebuilt from the newest snapshot plus the batch headers after it.
 struct LogLoader {
@@ -50,7 +51,9 @@ struct LogLoader {
             if cleanShutdown || nextBase <= checkpoint {
                 try segment.loadTrustedIndexes(indexInterval: config.indexIntervalBytes)
             } else {
-                let result = try segment.recover(validate: true, indexInterval: config.indexIntervalBytes)
+                let result = base < checkpoint
+                    ? try segment.recover(resumingBelow: checkpoint, indexInterval: config.indexIntervalBytes)
+                    : try segment.recover(validate: true, indexInterval: config.indexIntervalBytes)
                 if let reason = result.reason {
                     logger.warning("truncated \(result.truncated) bytes of segment \(base): \(reason)")
                     cut = true

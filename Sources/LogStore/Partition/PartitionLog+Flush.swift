@@ -21,16 +21,25 @@ extension PartitionLog {
         }
     }
 
-    /// Queues a flush when the oldest unflushed append is `flush.ms` old (or older). Returns
-    /// whether it did. The broker asks every partition once a second.
+    /// Queues a flush when the oldest unflushed append is `flush.ms` old (or older), or when
+    /// a checkpoint that its interval held back is due. Returns whether it did. The broker
+    /// asks every partition once a second.
     @discardableResult
     public func flushIfDue(now: Int64) -> Bool {
         state.withLock { state in
-            guard !state.closed, state.storageFailure == nil, let oldest = state.oldestUnflushedAppendMs,
-                  now - oldest >= state.config.flushMs else { return false }
-            // `flush.ms` flushes exist to advance the checkpoint: date the last one back so
-            // this flush writes it, however recent it was.
-            state.lastCheckpointMs = min(state.lastCheckpointMs, now - Self.checkpointIntervalMs)
+            guard !state.closed, state.storageFailure == nil else { return false }
+            let flushDue = state.oldestUnflushedAppendMs.map { now - $0 >= state.config.flushMs } ?? false
+            // Group commits advance the durable offset often, the checkpoint at most every
+            // `checkpointIntervalMs`: without this, the last few seconds of an acks=all burst
+            // would stay unchecked until `flush.ms`, and a crash meanwhile re-reads them.
+            let checkpointDue = state.durableOffset > state.checkpointedOffset
+                && now - state.lastCheckpointMs >= Self.checkpointIntervalMs
+            guard flushDue || checkpointDue else { return false }
+            if flushDue {
+                // `flush.ms` flushes exist to advance the checkpoint: date the last one back so
+                // this flush writes it, however recent it was.
+                state.lastCheckpointMs = min(state.lastCheckpointMs, now - Self.checkpointIntervalMs)
+            }
             scheduleFlushLocked(state: &state)
             return true
         }
@@ -104,18 +113,24 @@ extension PartitionLog {
                 state.oldestUnflushedAppendMs = nil
             }
             let indexed = persistAllIndexes ? state.segments : state.rolledSegments
+            let checkpoint = persistAllIndexes || !state.rolledSegments.isEmpty
+                || now - state.lastCheckpointMs >= Self.checkpointIntervalMs
             var snapshots = state.pendingSnapshots
-            if snapshot { snapshots.append((state.nextOffset, state.producers.encoded())) }
-            return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed,
-                    snapshots: snapshots, directoryDirty: state.directoryDirty,
-                    checkpoint: persistAllIndexes || !state.rolledSegments.isEmpty
-                        || now - state.lastCheckpointMs >= Self.checkpointIntervalMs)
+            // At a checkpoint the active segment's index entries and the producer state go
+            // to disk too, so crash recovery resumes at the checkpoint rather than re-reading
+            // the active segment from its start (`LogSegment.recover(resumingBelow:)`).
+            if snapshot || checkpoint { snapshots.append((state.nextOffset, state.producers.encoded())) }
+            let active = state.active
+            let activeIndexes = checkpoint && !indexed.contains { $0 === active } ? active.pendingIndexUpdate() : nil
+            return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed, activeIndexes: activeIndexes,
+                    snapshots: snapshots, directoryDirty: state.directoryDirty, checkpoint: checkpoint)
         }
         do {
             for segment in work.dirty { try segment.log.syncData() }
             if work.directoryDirty { try AtomicFile.syncDirectory(directory) }
-            // Indexes of closed segments must be durable before the checkpoint passes them.
+            // Index entries must be durable before the checkpoint passes them.
             for segment in work.indexed { try segment.persistIndexes() }
+            if let update = work.activeIndexes { try LogSegment.write(update) }
             for snapshot in work.snapshots { try ProducerStateSnapshot.write(snapshot.bytes, offset: snapshot.offset, directory: directory) }
             if work.checkpoint { try RecoveryPoint.write(work.target, directory: directory) }
         } catch {
@@ -125,6 +140,7 @@ extension PartitionLog {
             throw recordStorageFailure(error)
         }
         state.withLock { state in
+            if let update = work.activeIndexes { update.segment.didPersist(update) }
             state.durableOffset = max(state.durableOffset, work.target)
             if work.checkpoint {
                 state.checkpointedOffset = work.target

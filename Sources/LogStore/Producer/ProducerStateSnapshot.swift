@@ -6,7 +6,7 @@ import Darwin
 import Foundation
 
 /// `<offset>.snapshot` files: the producer state as of an offset, written at every segment
-/// roll and at clean shutdown. On open the newest snapshot not past the log end is loaded
+/// roll, every recovery-point checkpoint and at clean shutdown. On open the newest snapshot not past the log end is loaded
 /// and the batch headers after it are replayed.
 enum ProducerStateSnapshot {
     static let suffix = ".snapshot"

@@ -24,6 +24,11 @@ final class LogSegment: @unchecked Sendable {
     var offsetIndex = OffsetIndex()
     var timeIndex = TimeIndex()
     var bytesSinceIndexEntry = 0
+    /// How many leading entries of each index the `.index` / `.timeindex` file holds, and
+    /// nothing else; nil when the file's contents are not known to be such a prefix (a new
+    /// segment, or indexes rebuilt by recovery), so the next write replaces it whole.
+    var persistedIndexEntries: Int?
+    var persistedTimeEntries: Int?
     /// Written bytes not yet covered by an fsync.
     var hasUnsyncedData = false
     /// Where the disk space this process reserved for the log file ends (see `reserveSpace`).
@@ -86,15 +91,27 @@ final class LogSegment: @unchecked Sendable {
         maxTimestamp = -1
         nextOffset = baseOffset
         size = 0
+        return try rescan(from: 0, fileSize: fileSize, validate: validate, indexInterval: indexInterval, onBatch: onBatch).result
+    }
+
+    /// Re-reads the batches from `start` to the end of the file on top of the state the
+    /// caller set for what lies before `start`, and cuts the file at the first bad byte.
+    /// `stoppedAt` is where a bad batch was found, if one was.
+    func rescan(from start: Int64, fileSize: Int64, validate: Bool, indexInterval: Int,
+                onBatch: (RecordBatchHeader) -> Void = { _ in }) throws(LogStoreError)
+        -> (result: (truncated: Int64, reason: String?), stoppedAt: Int64?) {
+        // What the files hold no longer matches what the scan rebuilds.
+        persistedIndexEntries = nil
+        persistedTimeEntries = nil
         var scanner = BatchScanner(file: log, end: fileSize, validate: validate)
-        let result = try scanner.scan(from: 0, expectedOffset: baseOffset) { (header, position) throws(LogStoreError) in
+        let result = try scanner.scan(from: start, expectedOffset: nextOffset) { (header, position) throws(LogStoreError) in
             didAppend(header, at: position, indexInterval: indexInterval)
             onBatch(header)
         }
         if result.validEnd < fileSize { try cutLog(to: result.validEnd) }
         size = result.validEnd
-        if case let .corrupt(_, reason) = result.stop { return (fileSize - result.validEnd, reason) }
-        return (0, nil)
+        if case let .corrupt(position, reason) = result.stop { return ((fileSize - result.validEnd, reason), position) }
+        return ((0, nil), nil)
     }
 
     /// Loads the persisted indexes when they pass their sanity checks; otherwise rebuilds
@@ -118,6 +135,8 @@ final class LogSegment: @unchecked Sendable {
         }
         offsetIndex = index
         timeIndex = times
+        persistedIndexEntries = index.count
+        persistedTimeEntries = times.count
         nextOffset = tail.nextOffset
         maxTimestamp = max(times.lastTimestamp, tail.maxTimestamp)
         bytesSinceIndexEntry = Int(size - tail.lastIndexedPosition)

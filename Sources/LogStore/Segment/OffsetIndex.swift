@@ -45,14 +45,34 @@ struct OffsetIndex: Sendable, Equatable {
         }
     }
 
-    func encoded() -> [UInt8] {
+    /// The file bytes of the entries from `first` on (all of them by default).
+    func encoded(from first: Int = 0) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * Self.entrySize)
-        for i in 0..<count {
+        bytes.reserveCapacity((count - first) * Self.entrySize)
+        for i in first..<count {
             bytes.appendBigEndian(relativeOffsets[i])
             bytes.appendBigEndian(positions[i])
         }
         return bytes
+    }
+
+    /// The leading entries of an index file that point below `relativeLimit`, as long as
+    /// they increase strictly and stay inside the log: what recovery can take from a file
+    /// whose tail a crash may have torn or left stale.
+    static func prefix(of bytes: [UInt8], below relativeLimit: UInt32, logSize: Int64) -> OffsetIndex {
+        var index = OffsetIndex()
+        var at = 0
+        while at + entrySize <= bytes.count {
+            let relative: UInt32 = bytes.readBigEndian(at: at)
+            let position: UInt32 = bytes.readBigEndian(at: at + 4)
+            at += entrySize
+            if let last = index.relativeOffsets.last, relative <= last { break }
+            if let last = index.positions.last, position <= last { break }
+            guard relative < relativeLimit, Int64(position) < logSize else { break }
+            index.relativeOffsets.append(relative)
+            index.positions.append(position)
+        }
+        return index
     }
 
     /// Decodes an index file and checks it against the segment: entries strictly increasing

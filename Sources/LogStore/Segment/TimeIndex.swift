@@ -34,14 +34,33 @@ struct TimeIndex: Sendable, Equatable {
         }
     }
 
-    func encoded() -> [UInt8] {
+    /// The file bytes of the entries from `first` on (all of them by default).
+    func encoded(from first: Int = 0) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * Self.entrySize)
-        for i in 0..<count {
+        bytes.reserveCapacity((count - first) * Self.entrySize)
+        for i in first..<count {
             bytes.appendBigEndian(timestamps[i])
             bytes.appendBigEndian(relativeOffsets[i])
         }
         return bytes
+    }
+
+    /// The leading entries of a time index file for batches below `relativeLimit`, as long
+    /// as they increase strictly (see `OffsetIndex.prefix`).
+    static func prefix(of bytes: [UInt8], below relativeLimit: UInt32) -> TimeIndex {
+        var index = TimeIndex()
+        var at = 0
+        while at + entrySize <= bytes.count {
+            let timestamp: Int64 = bytes.readBigEndian(at: at)
+            let relative: UInt32 = bytes.readBigEndian(at: at + 8)
+            at += entrySize
+            if let last = index.timestamps.last, timestamp <= last { break }
+            if let last = index.relativeOffsets.last, relative <= last { break }
+            guard relative < relativeLimit else { break }
+            index.timestamps.append(timestamp)
+            index.relativeOffsets.append(relative)
+        }
+        return index
     }
 
     /// Decodes a time index, or nil when it is malformed or not strictly increasing.
