@@ -27,8 +27,9 @@ extension KafkaBroker {
             let groupError = try await coordinator.commit(groupId: request.groupId, generationId: request.generationId,
                                                           memberId: request.memberId, groupInstanceId: request.groupInstanceId,
                                                           offsets: offsets)
-            // A refused commit is refused for every partition, as in Kafka.
-            if groupError != 0 { codes = codes.map { $0.map { _ in groupError } } }
+            // A refused commit is refused for every partition the broker has; one it does not
+            // have stays UNKNOWN_TOPIC_OR_PARTITION, as Kafka answers it before asking the group.
+            if groupError != 0 { codes = codes.map { $0.map { $0 == 0 ? groupError : $0 } } }
         } catch {
             logger.error("offset commit for group \(request.groupId) failed: \(error)")
             codes = codes.map { $0.map { $0 == 0 ? ErrorCode.unknownServerError.rawValue : $0 } }
