@@ -15,7 +15,7 @@ public final class PartitionLog: Sendable {
     let directory: String
     let clock: @Sendable () -> Int64
     let logger: Logger
-    let state: Mutex<State>
+    let state: ContendedLock<State>
     /// Serialises fsyncs and checkpoint writes, off the appenders' path.
     let flushQueue: DispatchQueue
 
@@ -81,7 +81,7 @@ public final class PartitionLog: Sendable {
             // again later re-reads it only if that happens within the interval.
             if !initial.dirtySegments.isEmpty { initial.oldestUnflushedAppendMs = clock() }
         }
-        state = Mutex(initial)
+        state = ContendedLock(initial)
     }
 
     /// The offset the next appended record will get (log end offset); with one replica this
