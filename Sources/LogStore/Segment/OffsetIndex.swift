@@ -2,7 +2,8 @@
 /// that starts there, one entry every `index.interval.bytes`.
 ///
 /// Kept in memory and written to the `.index` file when its segment is rolled or the store
-/// closes; an index that fails its sanity check on load is rebuilt from the log, never trusted.
+/// closes, and for the active segment at each recovery-point checkpoint (new entries only);
+/// an index that fails its sanity check on load is rebuilt from the log, never trusted.
 struct OffsetIndex: Sendable, Equatable {
     static let entrySize = 8
     private(set) var relativeOffsets: [UInt32] = []
@@ -56,10 +57,10 @@ struct OffsetIndex: Sendable, Equatable {
         return bytes
     }
 
-    /// The leading entries of an index file that point below `relativeLimit`, as long as
+    /// The leading entries of an index file that point below `relativeLimit` (if given), as long as
     /// they increase strictly and stay inside the log: what recovery can take from a file
     /// whose tail a crash may have torn or left stale.
-    static func prefix(of bytes: [UInt8], below relativeLimit: UInt32, logSize: Int64) -> OffsetIndex {
+    static func prefix(of bytes: [UInt8], below relativeLimit: UInt32?, logSize: Int64) -> OffsetIndex {
         var index = OffsetIndex()
         var at = 0
         while at + entrySize <= bytes.count {
@@ -68,7 +69,7 @@ struct OffsetIndex: Sendable, Equatable {
             at += entrySize
             if let last = index.relativeOffsets.last, relative <= last { break }
             if let last = index.positions.last, position <= last { break }
-            guard relative < relativeLimit, Int64(position) < logSize else { break }
+            guard relativeLimit.map({ relative < $0 }) ?? true, Int64(position) < logSize else { break }
             index.relativeOffsets.append(relative)
             index.positions.append(position)
         }
@@ -79,19 +80,8 @@ struct OffsetIndex: Sendable, Equatable {
     /// and every position inside the log. Returns nil when it cannot be trusted.
     static func decode(_ bytes: [UInt8], logSize: Int64) -> OffsetIndex? {
         guard bytes.count % entrySize == 0 else { return nil }
-        var index = OffsetIndex()
-        var at = 0
-        while at < bytes.count {
-            let relative: UInt32 = bytes.readBigEndian(at: at)
-            let position: UInt32 = bytes.readBigEndian(at: at + 4)
-            at += entrySize
-            if let last = index.relativeOffsets.last, relative <= last { return nil }
-            if let last = index.positions.last, position <= last { return nil }
-            guard Int64(position) < logSize else { return nil }
-            index.relativeOffsets.append(relative)
-            index.positions.append(position)
-        }
-        return index
+        let index = prefix(of: bytes, below: nil, logSize: logSize)
+        return index.count * entrySize == bytes.count ? index : nil
     }
 }
 

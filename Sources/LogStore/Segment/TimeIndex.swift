@@ -66,18 +66,7 @@ struct TimeIndex: Sendable, Equatable {
     /// Decodes a time index, or nil when it is malformed or not strictly increasing.
     static func decode(_ bytes: [UInt8], nextRelativeOffset: UInt32) -> TimeIndex? {
         guard bytes.count % entrySize == 0 else { return nil }
-        var index = TimeIndex()
-        var at = 0
-        while at < bytes.count {
-            let timestamp: Int64 = bytes.readBigEndian(at: at)
-            let relative: UInt32 = bytes.readBigEndian(at: at + 8)
-            at += entrySize
-            if let last = index.timestamps.last, timestamp <= last { return nil }
-            if let last = index.relativeOffsets.last, relative <= last { return nil }
-            guard relative < nextRelativeOffset else { return nil }
-            index.timestamps.append(timestamp)
-            index.relativeOffsets.append(relative)
-        }
-        return index
+        let index = prefix(of: bytes, below: nextRelativeOffset)
+        return index.count * entrySize == bytes.count ? index : nil
     }
 }
