@@ -38,7 +38,8 @@ extension Tributary {
                 configuration.idempotence = false
                 configuration.lingerMs = lingerMs
                 configuration.properties["queue.buffering.max.messages"] = String(window)
-                configuration.deliveryReports = rate > 0 ? .background : .caller
+                let servesReports = rate == 0
+                configuration.deliveryReports = servesReports ? .caller : .background
                 let producer = try KafkaProducer(configuration: configuration, logger: cluster.logger)
                 defer { producer.close() }
                 let message = KafkaProducerMessage(topic: topic, value: [UInt8](repeating: 0x61, count: size))
@@ -75,16 +76,16 @@ extension Tributary {
                                 break
                             } catch where error.isQueueFull {
                                 queueFullWaits += 1
-                                if rate > 0 {
-                                    Thread.sleep(forTimeInterval: 0.000_2)
-                                } else {
+                                if servesReports {
                                     producer.poll(timeout: .milliseconds(1))
+                                } else {
+                                    Thread.sleep(forTimeInterval: 0.000_2)
                                 }
                             }
                         }
-                        if rate == 0, index % pollEvery == 0 { producer.poll() }
+                        if servesReports, index % pollEvery == 0 { producer.poll() }
                     }
-                    if rate == 0 {
+                    if servesReports {
                         // Serves the remaining reports; a message not delivered by then fails.
                         try producer.flush(timeout: .seconds(Int64(configuration.messageTimeoutMs / 1000 + 10)))
                     }

@@ -51,9 +51,7 @@ struct LogLoader {
             if cleanShutdown || nextBase <= checkpoint {
                 try segment.loadTrustedIndexes(indexInterval: config.indexIntervalBytes)
             } else {
-                let result = base < checkpoint
-                    ? try segment.recover(resumingBelow: checkpoint, indexInterval: config.indexIntervalBytes)
-                    : try segment.recover(validate: true, indexInterval: config.indexIntervalBytes)
+                let result = try segment.recover(resumingBelow: checkpoint, indexInterval: config.indexIntervalBytes)
                 if let reason = result.reason {
                     logger.warning("truncated \(result.truncated) bytes of segment \(base): \(reason)")
                     cut = true

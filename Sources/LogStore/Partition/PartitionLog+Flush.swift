@@ -119,9 +119,11 @@ extension PartitionLog {
             // At a checkpoint the active segment's index entries and the producer state go
             // to disk too, so crash recovery resumes at the checkpoint rather than re-reading
             // the active segment from its start (`LogSegment.recover(resumingBelow:)`).
-            if snapshot || checkpoint { snapshots.append((state.nextOffset, state.producers.encoded())) }
-            let active = state.active
-            let activeIndexes = checkpoint && !indexed.contains { $0 === active } ? active.pendingIndexUpdate() : nil
+            if snapshot || checkpoint, snapshots.last?.offset != state.nextOffset {
+                snapshots.append((state.nextOffset, state.producers.encoded()))
+            }
+            // With every index persisted whole, the active segment's are among them.
+            let activeIndexes = checkpoint && !persistAllIndexes ? state.active.pendingIndexUpdate() : nil
             return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed, activeIndexes: activeIndexes,
                     snapshots: snapshots, directoryDirty: state.directoryDirty, checkpoint: checkpoint)
         }

@@ -6,8 +6,8 @@ import Darwin
 import Foundation
 
 /// `<offset>.snapshot` files: the producer state as of an offset, written at every segment
-/// roll, every recovery-point checkpoint and at clean shutdown. On open the newest snapshot not past the log end is loaded
-/// and the batch headers after it are replayed.
+/// roll, every recovery-point checkpoint and at clean shutdown. On open the newest snapshot
+/// not past the log end is loaded and the batch headers after it are replayed.
 enum ProducerStateSnapshot {
     static let suffix = ".snapshot"
     /// Older snapshots are deleted once this many newer ones exist.

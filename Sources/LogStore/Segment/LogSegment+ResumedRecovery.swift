@@ -8,9 +8,9 @@ extension LogSegment {
     /// checkpoint are taken from the files, and the scan starts at the last of them instead
     /// of the segment's first byte, validating from there on as `recover` does.
     ///
-    /// Falls back to `recover(validate: true)` from the start when the files give no usable
-    /// starting point: missing, torn before any such entry, or an entry that does not point
-    /// at a valid batch with the offset it names.
+    /// Falls back to `recover(validate: true)` from the start when the checkpoint does not lie
+    /// inside this segment or the files give no usable starting point: missing, torn before
+    /// any such entry, or an entry that does not point at a valid batch with the offset it names.
     func recover(resumingBelow checkpoint: Int64, indexInterval: Int) throws(LogStoreError) -> (truncated: Int64, reason: String?) {
         let fileSize = try log.size()
         let limit = checkpoint - baseOffset
@@ -18,13 +18,14 @@ extension LogSegment {
               let indexBytes = LogFile.contents(of: indexPath),
               let timeBytes = LogFile.contents(of: timeIndexPath)
         else { return try recover(validate: true, indexInterval: indexInterval) }
-        let below = OffsetIndex.prefix(of: indexBytes, below: UInt32(limit), logSize: fileSize)
+        var below = OffsetIndex.prefix(of: indexBytes, below: UInt32(limit), logSize: fileSize)
         guard let resumeRelative = below.relativeOffsets.last, let resumePosition = below.positions.last,
               try startsValidBatch(at: Int64(resumePosition), offset: baseOffset + Int64(resumeRelative), fileSize: fileSize)
         else { return try recover(validate: true, indexInterval: indexInterval) }
         // The state as of the batch at the resume point, which the scan then appends again
         // (with its index entry: the interval counts as reached).
-        offsetIndex = OffsetIndex.prefix(of: indexBytes, below: resumeRelative, logSize: fileSize)
+        below.truncate(toPosition: resumePosition)
+        offsetIndex = below
         // Every rise of the largest timestamp gets a time index entry, so the last entry
         // before the resume point is the largest timestamp before it.
         timeIndex = TimeIndex.prefix(of: timeBytes, below: resumeRelative)
@@ -32,7 +33,7 @@ extension LogSegment {
         bytesSinceIndexEntry = indexInterval
         nextOffset = baseOffset + Int64(resumeRelative)
         size = Int64(resumePosition)
-        return try rescan(from: Int64(resumePosition), fileSize: fileSize, validate: true, indexInterval: indexInterval).result
+        return try rescan(from: Int64(resumePosition), fileSize: fileSize, validate: true, indexInterval: indexInterval)
     }
 
     /// Whether a whole, valid batch with base offset `offset` starts at `position`.

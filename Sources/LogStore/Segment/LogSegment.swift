@@ -91,15 +91,14 @@ final class LogSegment: @unchecked Sendable {
         maxTimestamp = -1
         nextOffset = baseOffset
         size = 0
-        return try rescan(from: 0, fileSize: fileSize, validate: validate, indexInterval: indexInterval, onBatch: onBatch).result
+        return try rescan(from: 0, fileSize: fileSize, validate: validate, indexInterval: indexInterval, onBatch: onBatch)
     }
 
     /// Re-reads the batches from `start` to the end of the file on top of the state the
     /// caller set for what lies before `start`, and cuts the file at the first bad byte.
-    /// `stoppedAt` is where a bad batch was found, if one was.
+    /// Returns the number of bytes cut and why.
     func rescan(from start: Int64, fileSize: Int64, validate: Bool, indexInterval: Int,
-                onBatch: (RecordBatchHeader) -> Void = { _ in }) throws(LogStoreError)
-        -> (result: (truncated: Int64, reason: String?), stoppedAt: Int64?) {
+                onBatch: (RecordBatchHeader) -> Void = { _ in }) throws(LogStoreError) -> (truncated: Int64, reason: String?) {
         // What the files hold no longer matches what the scan rebuilds.
         persistedIndexEntries = nil
         persistedTimeEntries = nil
@@ -110,8 +109,8 @@ final class LogSegment: @unchecked Sendable {
         }
         if result.validEnd < fileSize { try cutLog(to: result.validEnd) }
         size = result.validEnd
-        if case let .corrupt(position, reason) = result.stop { return ((fileSize - result.validEnd, reason), position) }
-        return ((0, nil), nil)
+        if case let .corrupt(_, reason) = result.stop { return (fileSize - result.validEnd, reason) }
+        return (0, nil)
     }
 
     /// Loads the persisted indexes when they pass their sanity checks; otherwise rebuilds
