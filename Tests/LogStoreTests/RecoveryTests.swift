@@ -264,6 +264,31 @@ import Testing
         try store.close()
     }
 
+    /// An index entry below the checkpoint that does not point at the batch it names (here
+    /// one byte off) gives no resume point either: the whole segment is re-validated.
+    @Test func recoveryDistrustsAnIndexEntryThatMissesItsBatch() throws {
+        let dir = TemporaryDirectory()
+        let directory = try crashWithDamageBelowAndPastTheCheckpoint(dir)
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".index") })
+        let path = directory + "/" + name
+        var bytes = try #require(LogFile.contents(of: path))
+        let entries = bytes.count / OffsetIndex.entrySize
+        // The last entry below offset 40, the checkpoint, is where recovery would resume.
+        let last = try #require((0..<entries).last { entry -> Bool in
+            let relative: UInt32 = bytes.readBigEndian(at: entry * OffsetIndex.entrySize)
+            return relative < 40
+        })
+        #expect(last > 0)
+        let at = last * OffsetIndex.entrySize + 4
+        let position: UInt32 = bytes.readBigEndian(at: at)
+        withUnsafeBytes(of: (position + 1).bigEndian) { bytes.replaceSubrange(at..<(at + 4), with: $0) }
+        let file = try LogFile(path: path, create: false)
+        try bytes.withUnsafeBytes { try file.write($0, at: 0) }
+        let store = try LogStore(directory: dir.path)
+        #expect(try store.partition("t", 0).highWatermark == 5)
+        try store.close()
+    }
+
     /// Each checkpoint appends the active segment's new index entries to its files, which then
     /// hold exactly the in-memory indexes; after a resumed recovery the files are rewritten.
     @Test func checkpointsKeepTheActiveSegmentsIndexFilesCurrent() throws {
