@@ -110,6 +110,7 @@ let package = Package(
             name: "tributary",
             dependencies: [
                 "KafkaClient",
+                "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

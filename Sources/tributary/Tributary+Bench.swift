@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import KafkaClient
 
@@ -25,19 +26,29 @@ extension Tributary {
             @Option(name: .customLong("linger-ms")) var lingerMs = 5
             @Option(help: "Messages allowed in flight at once.") var window = 100_000
             @Option(help: "Target rate in messages per second (0: as fast as possible).") var rate = 0
+            @Option(name: .customShort("X"), help: "A librdkafka producer property, as key=value (repeatable); applied last.")
+            var properties: [String] = []
 
             func validate() throws {
                 guard count > 0, size >= 0, window > 0, rate >= 0 else {
                     throw ValidationError("--count and --window must be positive, --size and --rate not negative")
                 }
+                for property in properties where !property.contains("=") {
+                    throw ValidationError("-X takes key=value, not '\(property)'")
+                }
             }
 
             func run() throws {
+                HeapTuning.keepBuffersMapped()
                 var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
                 configuration.acks = acks
                 configuration.idempotence = false
                 configuration.lingerMs = lingerMs
                 configuration.properties["queue.buffering.max.messages"] = String(window)
+                for property in properties {
+                    guard let equals = property.firstIndex(of: "=") else { continue }
+                    configuration.properties[String(property[..<equals])] = String(property[property.index(after: equals)...])
+                }
                 let servesReports = rate == 0
                 configuration.deliveryReports = servesReports ? .caller : .background
                 let producer = try KafkaProducer(configuration: configuration, logger: cluster.logger)

@@ -39,7 +39,7 @@ struct Tributaryd: AsyncParsableCommand {
     @Option(help: "JSON settings file.") var config: String?
 
     func run() async throws {
-        Self.keepRequestBuffersMapped()
+        HeapTuning.keepBuffersMapped()
         let reader = try await settingsReader()
         var logger = Logger(label: "tributaryd")
         let levelName = reader.string(forKey: "log-level", default: "info")
