@@ -19,6 +19,7 @@ import Synchronization
 public final class KafkaProducer: Sendable, Service {
     let handle: KafkaHandle
     let logger: Logger
+    private let topics: KafkaTopicHandles
     /// Nil when the caller polls (``DeliveryReportPolling/caller``).
     private let poller: PollThread?
     /// Where `shutdown()` waits for the flush, off the cooperative pool; serial, so a second
@@ -49,6 +50,7 @@ public final class KafkaProducer: Sendable, Service {
             }
         }
         let handle = handle
+        topics = KafkaTopicHandles(client: handle)
         switch configuration.deliveryReports {
         case .background: poller = PollThread(name: "rdkafka-producer-poll") { rd_kafka_poll(handle.pointer, 100) }
         case .caller: poller = nil
@@ -118,8 +120,14 @@ public final class KafkaProducer: Sendable, Service {
         let partition = message.partition ?? RD_KAFKA_PARTITION_UA
         let error = message.key.withUnsafeBufferPointerIfPresent { key in
             message.value.withUnsafeBufferPointerIfPresent { value in
-                ckafka_produce(handle.pointer, message.topic, partition, key?.baseAddress, key?.count ?? 0,
-                               value?.baseAddress, value?.count ?? 0, headers, opaque)
+                if let topic = topics.handle(for: message.topic) {
+                    ckafka_produce_to(handle.pointer, topic, partition, key?.baseAddress, key?.count ?? 0,
+                                      value?.baseAddress, value?.count ?? 0, headers, opaque)
+                } else {
+                    // librdkafka refuses the name: produce by name, for its own error.
+                    ckafka_produce(handle.pointer, message.topic, partition, key?.baseAddress, key?.count ?? 0,
+                                   value?.baseAddress, value?.count ?? 0, headers, opaque)
+                }
             }
         }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {

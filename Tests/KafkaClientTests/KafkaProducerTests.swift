@@ -32,6 +32,26 @@ import TestSupport
         #expect(offsets == (0..<500).map(Int64.init))
     }
 
+    @Test func oneProducerInterleavesTopicsAndRefusesANameLibrdkafkaRefuses() async throws {
+        let cluster = try MockKafkaCluster()
+        try cluster.createTopic("first", partitions: 1)
+        try cluster.createTopic("second", partitions: 1)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        defer { producer.close() }
+        let pending = try (0..<20).map { index in
+            try producer.enqueue(KafkaProducerMessage(topic: index % 2 == 0 ? "first" : "second", value: "m\(index)"))
+        }
+        var offsets: [String: [Int64]] = [:]
+        for delivery in pending {
+            let report = try await delivery.report()
+            offsets[report.topic, default: []].append(report.offset)
+        }
+        #expect(offsets == ["first": Array(0..<10), "second": Array(0..<10)])
+        // Longer than librdkafka takes (512 bytes): an error, by either way of naming the topic.
+        let tooLong = String(repeating: "t", count: 600)
+        #expect(throws: KafkaError.self) { try producer.sendAndForget(KafkaProducerMessage(topic: tooLong, value: "x")) }
+    }
+
     @Test func shutdownDeliversWhatWasQueuedAndIsIdempotent() async throws {
         let cluster = try MockKafkaCluster()
         try cluster.createTopic("closing", partitions: 1)

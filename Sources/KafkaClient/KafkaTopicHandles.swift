@@ -1,0 +1,34 @@
+import CKafka
+import Synchronization
+
+/// librdkafka's handles for the topics a producer sends to, made on first use and kept until
+/// the producer goes. Naming the topic by handle spares each message librdkafka's look-up by
+/// name (a write lock on the whole client and a scan of its topics).
+final class KafkaTopicHandles: Sendable {
+    /// Holds the client alive: topic handles must be destroyed before it is.
+    private let client: KafkaHandle
+    private let handles = Mutex<[String: Handle]>([:])
+
+    /// A topic handle; librdkafka's handles are thread-safe.
+    struct Handle: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    init(client: KafkaHandle) {
+        self.client = client
+    }
+
+    deinit {
+        for handle in handles.withLock({ $0.values }) { rd_kafka_topic_destroy(handle.pointer) }
+    }
+
+    /// The handle for `topic`; nil when librdkafka refuses the name.
+    func handle(for topic: String) -> OpaquePointer? {
+        handles.withLock { handles in
+            if let handle = handles[topic] { return handle.pointer }
+            guard let pointer = rd_kafka_topic_new(client.pointer, topic, nil) else { return nil }
+            handles[topic] = Handle(pointer: pointer)
+            return pointer
+        }
+    }
+}
