@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LogStore
 
@@ -108,6 +109,37 @@ import Testing
         #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 5_000)
         #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 1))?.offset == 1_999)
         try reopened.close()
+    }
+
+    /// A compaction fsyncs in the journal's turn; readers of the offsets (OffsetFetch on an
+    /// event loop, the group coordinator) must not wait for its disk.
+    @Test func readersDoNotWaitForACompactionsFsync() async throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        for i in 0..<2_000 {
+            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
+        }
+        let trace = try #require(SyncTrace.start(under: dir.path))
+        defer { trace.stop() }
+        trace.holdNextSync()
+        let compacting = Task.detached { try store.groupOffsets.compactIfWorthIt() }
+        while !trace.isHoldingSync { try await Task.sleep(for: .milliseconds(2)) }
+        // Read from another thread: a reader stuck behind the held fsync must not stall the test.
+        let read = DispatchSemaphore(value: 0)
+        let offset = Mutex<Int64?>(nil)
+        DispatchQueue.global().async {
+            let committed = store.groupOffsets.hasCommits(group: "g") ? store.groupOffsets.committed(group: "g", TopicPartition("topic", 1)) : nil
+            offset.withLock { $0 = committed?.offset }
+            read.signal()
+        }
+        let answered = read.wait(timeout: .now() + 2) == .success
+        #expect(answered, "a reader waited for the compaction's fsync")
+        trace.releaseHeldSync()
+        try await compacting.value
+        if !answered { read.wait() }
+        #expect(offset.withLock { $0 } == 1_999)
+        #expect(try LogFile(path: dir.path + "/__group_offsets/offsets.log", create: false).size() < 1000)
+        try store.close()
     }
 
     /// After the rename, only the directory's fsync makes the compacted journal the one a

@@ -30,14 +30,18 @@ public struct CommittedOffset: Sendable, Equatable {
 /// Committed consumer-group offsets: an append-only journal (`offsets.log`) of CRC-framed
 /// records, fsync'd before `commit` returns, replayed on open up to the first torn record,
 /// and compacted when it has grown well past its live contents.
+///
+/// Two locks, taken in this order: `journal` serialises the writes to the file and is held
+/// through a compaction's file I/O; `offsets` guards the map and is never held across I/O,
+/// so readers (OffsetFetch on an event loop, the group coordinator) never wait for the disk.
 public final class GroupOffsetStore: Sendable {
     let path: String
-    private let state: Mutex<State>
+    private let journal: Mutex<Journal>
+    private let offsets: Mutex<[String: [TopicPartition: CommittedOffset]]>
 
-    struct State: ~Copyable {
-        var journal: LogFile
+    struct Journal: ~Copyable {
+        var file: LogFile
         var size: Int64
-        var offsets: [String: [TopicPartition: CommittedOffset]]
         /// Set when a compaction left the journal's durability in doubt; commits then fail
         /// until a restart replays whichever file the directory really holds.
         var failure: LogStoreError?
@@ -46,64 +50,64 @@ public final class GroupOffsetStore: Sendable {
     init(directory: String) throws(LogStoreError) {
         try LogStore.makeDirectory(directory)
         path = directory + "/offsets.log"
-        let journal = try LogFile(path: path)
-        let (offsets, validEnd) = try OffsetJournal.replay(journal)
-        if try journal.size() != validEnd { try journal.truncate(to: validEnd) }
+        let file = try LogFile(path: path)
+        let (offsets, validEnd) = try OffsetJournal.replay(file)
+        if try file.size() != validEnd { try file.truncate(to: validEnd) }
         try AtomicFile.syncDirectory(directory)
-        state = Mutex(State(journal: journal, size: validEnd, offsets: offsets))
+        journal = Mutex(Journal(file: file, size: validEnd))
+        self.offsets = Mutex(offsets)
         try compactIfWorthIt()
     }
 
     /// Records the offsets and returns once they are on stable storage.
-    public func commit(group: String, offsets: [TopicPartition: CommittedOffset]) throws(LogStoreError) {
-        guard !offsets.isEmpty else { return }
-        let record = OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
-        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile in
-            if let failure = state.failure { throw failure }
-            try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
-            state.size += Int64(record.count)
-            state.offsets[group, default: [:]].merge(offsets) { $1 }
-            return state.journal
+    public func commit(group: String, offsets committed: [TopicPartition: CommittedOffset]) throws(LogStoreError) {
+        guard !committed.isEmpty else { return }
+        let record = OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: committed))
+        let file = try journal.withLock { (journal) throws(LogStoreError) -> LogFile in
+            if let failure = journal.failure { throw failure }
+            try journal.append(record)
+            // Still in the journal's turn, so the map changes in the journal's order.
+            offsets.withLock { $0[group, default: [:]].merge(committed) { $1 } }
+            return journal.file
         }
-        try journal.syncData()
+        try file.syncData()
     }
 
     /// The group's committed offset for one partition.
     public func committed(group: String, _ partition: TopicPartition) -> CommittedOffset? {
-        state.withLock { $0.offsets[group]?[partition] }
+        offsets.withLock { $0[group]?[partition] }
     }
 
     /// Every committed offset of a group.
     public func committed(group: String) -> [TopicPartition: CommittedOffset] {
-        state.withLock { $0.offsets[group] ?? [:] }
+        offsets.withLock { $0[group] ?? [:] }
     }
 
     /// Whether the group has any committed offset, without copying them (the coordinator
     /// asks this of every empty group ten times a second).
     public func hasCommits(group: String) -> Bool {
-        state.withLock { !($0.offsets[group]?.isEmpty ?? true) }
+        offsets.withLock { !($0[group]?.isEmpty ?? true) }
     }
 
     /// Groups that have committed offsets.
     public func groups() -> [String] {
-        state.withLock { Array($0.offsets.keys) }.sorted()
+        offsets.withLock { Array($0.keys) }.sorted()
     }
 
     /// Forgets a group's offsets (DeleteGroups), durably. With `unlessCommittedSince`, only
-    /// if no commit is that recent, decided under the journal's lock (offset expiry must not
+    /// if no commit is that recent, decided in the journal's turn (offset expiry must not
     /// take a commit that just arrived). Returns whether the offsets went.
     @discardableResult
     public func deleteGroup(_ group: String, unlessCommittedSince cutoff: Int64? = nil) throws(LogStoreError) -> Bool {
         let record = OffsetJournal.frame(OffsetJournal.encodeDelete(group: group))
-        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile? in
-            if let cutoff, state.offsets[group]?.values.contains(where: { $0.commitTimestamp >= cutoff }) == true { return nil }
-            try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
-            state.size += Int64(record.count)
-            state.offsets[group] = nil
-            return state.journal
+        let file = try journal.withLock { (journal) throws(LogStoreError) -> LogFile? in
+            if let cutoff, offsets.withLock({ $0[group]?.values.contains { $0.commitTimestamp >= cutoff } == true }) { return nil }
+            try journal.append(record)
+            offsets.withLock { $0[group] = nil }
+            return journal.file
         }
-        guard let journal else { return false }
-        try journal.syncData()
+        guard let file else { return false }
+        try file.syncData()
         return true
     }
 
@@ -111,42 +115,52 @@ public final class GroupOffsetStore: Sendable {
     /// under the same name starts without them (Kafka's `onPartitionsDeleted`).
     public func deleteTopic(_ topic: String) throws(LogStoreError) {
         let record = OffsetJournal.frame(OffsetJournal.encodeDeleteTopic(topic))
-        let journal = try state.withLock { (state) throws(LogStoreError) -> LogFile? in
-            guard state.offsets.values.contains(where: { $0.keys.contains { $0.topic == topic } }) else { return nil }
-            try record.withBytes { raw throws(LogStoreError) in try state.journal.write(raw, at: state.size) }
-            state.size += Int64(record.count)
-            OffsetJournal.forget(topic: topic, in: &state.offsets)
-            return state.journal
+        let file = try journal.withLock { (journal) throws(LogStoreError) -> LogFile? in
+            guard offsets.withLock({ $0.values.contains { $0.keys.contains { $0.topic == topic } } }) else { return nil }
+            try journal.append(record)
+            offsets.withLock { OffsetJournal.forget(topic: topic, in: &$0) }
+            return journal.file
         }
-        try journal?.syncData()
+        try file?.syncData()
     }
 
     func close() throws(LogStoreError) {
-        try state.withLock { (state) throws(LogStoreError) in try state.journal.syncData() }
+        try journal.withLock { (journal) throws(LogStoreError) in try journal.file.syncData() }
     }
 
     /// Rewrites the journal as one record per group when it is mostly superseded commits:
     /// a new file, fsync'd and renamed over the old one. Until the rename the old journal
     /// stays in use; after it the new one is, and a failure to make the rename durable stops
-    /// commits (a power cut could bring back the old file without them).
+    /// commits (a power cut could bring back the old file without them). Writers wait for
+    /// the rewrite; readers of the offsets do not.
     func compactIfWorthIt() throws(LogStoreError) {
-        try state.withLock { (state) throws(LogStoreError) in
-            if let failure = state.failure { throw failure }
-            guard state.size > 64 << 10 else { return }
+        try journal.withLock { (journal) throws(LogStoreError) in
+            if let failure = journal.failure { throw failure }
+            guard journal.size > 64 << 10 else { return }
+            // Writers wait for the journal's turn, so the map stays what the journal says.
+            let live = offsets.withLock { $0 }
             var compacted: [UInt8] = []
-            for (group, offsets) in state.offsets.sorted(by: { $0.key < $1.key }) where !offsets.isEmpty {
-                compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: offsets))
+            for (group, groupOffsets) in live.sorted(by: { $0.key < $1.key }) where !groupOffsets.isEmpty {
+                compacted += OffsetJournal.frame(OffsetJournal.encodeCommit(group: group, offsets: groupOffsets))
             }
-            guard state.size > Int64(compacted.count) * 4 else { return }
-            state.journal = try AtomicFile.replace(path, with: compacted)
-            state.size = Int64(compacted.count)
+            guard journal.size > Int64(compacted.count) * 4 else { return }
+            journal.file = try AtomicFile.replace(path, with: compacted)
+            journal.size = Int64(compacted.count)
             do throws(LogStoreError) {
                 try AtomicFile.syncDirectory(containing: path)
             } catch {
-                state.failure = .storageFailed(storage: "the group offsets journal", reason: "compaction: \(error)")
+                journal.failure = .storageFailed(storage: "the group offsets journal", reason: "compaction: \(error)")
                 throw error
             }
         }
+    }
+}
+
+extension GroupOffsetStore.Journal {
+    /// Writes `record` at the journal's end.
+    mutating func append(_ record: [UInt8]) throws(LogStoreError) {
+        try record.withBytes { raw throws(LogStoreError) in try file.write(raw, at: size) }
+        size += Int64(record.count)
     }
 }
 
