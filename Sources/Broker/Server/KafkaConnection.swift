@@ -31,7 +31,7 @@ struct KafkaConnection {
                 let bytes = AsyncSemaphore(permits: maximumInFlightBytes)
                 let writeOrder = WriteOrder()
                 // The task group's children inherit the connection's executor; request tasks
-                // are unstructured, so they are given it (all but produce, below).
+                // are unstructured, so they are given it.
                 let (queue, queueContinuation) = AsyncStream<(Task<RequestOutcome, Never>, bytes: Int)>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -68,10 +68,7 @@ struct KafkaConnection {
                                     context.earlierWrites = writeOrder.barrier()
                                 }
                                 let handler = handler, request = context
-                                // A produce checks CRCs and copies its batches into the page
-                                // cache: on the pool, while the loop reads the next request.
-                                let preferred = api == .produce ? nil : executor
-                                queueContinuation.yield((Task(executorPreference: preferred) {
+                                queueContinuation.yield((Task(executorPreference: executor) {
                                     defer { request.writeTurn?.finish() }
                                     await request.earlierWrites?.wait()
                                     return await handler.handle(frame: frame, connection: request)
