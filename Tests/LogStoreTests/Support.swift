@@ -79,3 +79,24 @@ extension PartitionLog {
         return all
     }
 }
+
+/// Runs a blocking call on a Dispatch thread, not on Swift's cooperative pool (two threads on
+/// a 2-core machine, which a test that blocks or spins there can starve).
+final class BackgroundCall: @unchecked Sendable {
+    // @unchecked: `failure` is written before `done` is signalled and read after the wait.
+    private var failure: LogStoreError?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ call: @escaping @Sendable () throws(LogStoreError) -> Void) {
+        DispatchQueue.global().async { [self] in
+            do throws(LogStoreError) { try call() } catch { failure = error }
+            done.signal()
+        }
+    }
+
+    /// Waits for the call; rethrows its error.
+    func wait() throws(LogStoreError) {
+        done.wait()
+        if let failure { throw failure }
+    }
+}

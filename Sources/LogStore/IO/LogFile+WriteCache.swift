@@ -19,10 +19,7 @@ extension LogFile {
         guard SyncTrace.writebackWillFinish(descriptor: descriptor, path: path) else {
             throw .io(operation: "sync_file_range", path: path, errno: EIO)
         }
-        while tributary_finish_writeback(descriptor, range.lowerBound, Int64(range.count)) != 0 {
-            if errno == EINTR { continue }
-            throw .io(operation: "sync_file_range", path: path, errno: errno)
-        }
+        try retryingInterrupts("sync_file_range") { tributary_finish_writeback(descriptor, range.lowerBound, Int64(range.count)) }
     }
 
     /// Drops the clean cached pages of `range`; readers of it go to the disk afterwards.

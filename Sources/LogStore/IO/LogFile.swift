@@ -128,9 +128,15 @@ public final class LogFile: @unchecked Sendable {
         guard SyncTrace.fileWillSync(descriptor: descriptor, path: path) else {
             throw .io(operation: "fdatasync", path: path, errno: EIO)
         }
-        while fdatasync(descriptor) != 0 {
+        try retryingInterrupts("fdatasync") { fdatasync(descriptor) }
+    }
+
+    /// Calls `call` (a system call returning 0 or -1 with `errno`) again for as long as a
+    /// signal interrupts it; any other failure is thrown as `operation`'s on this file.
+    func retryingInterrupts(_ operation: String, _ call: () -> Int32) throws(LogStoreError) {
+        while call() != 0 {
             if errno == EINTR { continue }
-            throw .io(operation: "fdatasync", path: path, errno: errno)
+            throw .io(operation: operation, path: path, errno: errno)
         }
     }
 
