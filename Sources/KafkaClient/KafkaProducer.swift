@@ -120,14 +120,9 @@ public final class KafkaProducer: Sendable, Service {
         let partition = message.partition ?? RD_KAFKA_PARTITION_UA
         let error = message.key.withUnsafeBufferPointerIfPresent { key in
             message.value.withUnsafeBufferPointerIfPresent { value in
-                if let topic = topics.handle(for: message.topic) {
-                    ckafka_produce_to(handle.pointer, topic, partition, key?.baseAddress, key?.count ?? 0,
-                                      value?.baseAddress, value?.count ?? 0, headers, opaque)
-                } else {
-                    // librdkafka refuses the name: produce by name, for its own error.
-                    ckafka_produce(handle.pointer, message.topic, partition, key?.baseAddress, key?.count ?? 0,
-                                   value?.baseAddress, value?.count ?? 0, headers, opaque)
-                }
+                // Without a handle (librdkafka refuses the name) by name, for librdkafka's own error.
+                ckafka_produce(handle.pointer, topics.handle(for: message.topic), message.topic, partition,
+                               key?.baseAddress, key?.count ?? 0, value?.baseAddress, value?.count ?? 0, headers, opaque)
             }
         }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {

@@ -76,9 +76,7 @@ import Testing
         let dir = TemporaryDirectory()
         do {
             let store = try LogStore(directory: dir.path)
-            for i in 0..<2_000 {
-                try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
-            }
+            try commitMostlySupersededOffsets(to: store)
             try store.close()
         }
         let path = dir.path + "/__group_offsets/offsets.log"
@@ -96,9 +94,7 @@ import Testing
     @Test func thePeriodicPassCompactsTheJournalOfARunningStore() throws {
         let dir = TemporaryDirectory()
         let store = try LogStore(directory: dir.path)
-        for i in 0..<2_000 {
-            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
-        }
+        try commitMostlySupersededOffsets(to: store)
         let path = dir.path + "/__group_offsets/offsets.log"
         #expect(try LogFile(path: path, create: false).size() > 64 << 10)
         store.enforceRetention()
@@ -117,9 +113,7 @@ import Testing
     @Test func readersDoNotWaitForACompactionsFsync() throws {
         let dir = TemporaryDirectory()
         let store = try LogStore(directory: dir.path)
-        for i in 0..<2_000 {
-            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
-        }
+        try commitMostlySupersededOffsets(to: store)
         let trace = try #require(SyncTrace.start(under: dir.path))
         defer { trace.stop() }
         trace.holdNextSync()
@@ -149,9 +143,7 @@ import Testing
     @Test func aCompactionWhoseRenameIsNotDurableStopsCommitsUntilARestart() throws {
         let dir = TemporaryDirectory()
         let store = try LogStore(directory: dir.path)
-        for i in 0..<2_000 {
-            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
-        }
+        try commitMostlySupersededOffsets(to: store)
         let trace = try #require(SyncTrace.start(under: dir.path))
         defer { trace.stop() }
         trace.failNextDirectorySyncs(1)
@@ -174,5 +166,13 @@ import Testing
         try reopened.groupOffsets.commit(group: "g", offsets: later)
         #expect(reopened.groupOffsets.committed(group: "g", TopicPartition("topic", 0))?.offset == 5_000)
         try reopened.close()
+    }
+
+    /// 2,000 commits of group "g" over three partitions of "topic" (the last offsets 1_998,
+    /// 1_999 and 1_997): a journal well past 64 KiB, nearly all of it superseded.
+    private func commitMostlySupersededOffsets(to store: LogStore) throws {
+        for i in 0..<2_000 {
+            try store.groupOffsets.commit(group: "g", offsets: [TopicPartition("topic", Int32(i % 3)): CommittedOffset(offset: Int64(i), commitTimestamp: 0)])
+        }
     }
 }
