@@ -33,9 +33,7 @@ extension Tributary {
                 guard count > 0, size >= 0, window > 0, rate >= 0 else {
                     throw ValidationError("--count and --window must be positive, --size and --rate not negative")
                 }
-                for property in properties where !property.contains("=") {
-                    throw ValidationError("-X takes key=value, not '\(property)'")
-                }
+                _ = try keyValues(properties, option: "-X")
             }
 
             func run() throws {
@@ -45,10 +43,7 @@ extension Tributary {
                 configuration.idempotence = false
                 configuration.lingerMs = lingerMs
                 configuration.properties["queue.buffering.max.messages"] = String(window)
-                for property in properties {
-                    guard let equals = property.firstIndex(of: "=") else { continue }
-                    configuration.properties[String(property[..<equals])] = String(property[property.index(after: equals)...])
-                }
+                for (key, value) in try keyValues(properties, option: "-X") { configuration.properties[key] = value }
                 let servesReports = rate == 0
                 configuration.deliveryReports = servesReports ? .caller : .background
                 let producer = try KafkaProducer(configuration: configuration, logger: cluster.logger)
