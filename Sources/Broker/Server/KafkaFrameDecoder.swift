@@ -9,9 +9,10 @@ import NIOCore
 /// buffer and compacts it after each frame; while the previous frame (a slice of that buffer)
 /// is still being handled, compacting copies the buffer into fresh storage, so a 1 MB
 /// produce request was copied several times and the broker page-faulted on new memory.
-/// Here a frame that a read holds whole is a slice of that read (no copy), and a larger
-/// frame is copied once into a buffer of exactly its size (without `rep movsb`: see
-/// `writeFrameBytes`).
+/// Here a frame that a read holds whole is a slice of that read (no copy). A larger frame
+/// gets a buffer of exactly its size: what came so far is copied in (without `rep movsb`:
+/// see `writeFrameBytes`), and when at least `inPlaceMinimum` bytes are still to come the
+/// frame is lent to `readTarget`, so the following reads land in it directly.
 final class KafkaFrameDecoder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -30,24 +31,49 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
     private enum State {
         /// Reading the 4-byte size; `partial` holds the size bytes that came so far.
         case size(partial: ByteBuffer?)
-        /// Filling a frame of `total` bytes.
+        /// Filling a frame of `total` bytes by copying reads into it.
         case body(frame: ByteBuffer, total: Int)
+        /// The frame of `total` bytes starting at `address` is lent to `readTarget`: the next
+        /// read's data is the frame with that read appended.
+        case lent(total: Int, address: UInt)
         /// The stream was refused; everything after is ignored.
         case failed
     }
 
+    /// Below this many missing bytes a frame is finished by copying: reading in place caps a
+    /// read at the frame's end, which could cost a system call more per frame.
+    static let inPlaceMinimum = 32 * 1024
+
     let maximumFrameSize: Int
+    let readTarget: FrameReadTarget?
     private var state = State.size(partial: nil)
 
-    init(maximumFrameSize: Int) {
+    init(maximumFrameSize: Int, readTarget: FrameReadTarget? = nil) {
         self.maximumFrameSize = maximumFrameSize
+        self.readTarget = readTarget
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var input = unwrapInboundIn(data)
+        if case let .lent(total, address) = state {
+            if let frame = readTarget?.takeFrame() {
+                // No read asked for the frame (a channel reading into buffers of its own):
+                // `input` is the next bytes of the stream, copied in below.
+                state = .body(frame: frame, total: total)
+            } else if input.readableBytes < total {
+                state = .lent(total: total, address: address)
+                readTarget?.lend(input)
+                return
+            } else if let frame = input.readSlice(length: total) {
+                readTarget?.state.value.framesReadInPlace += frame.startAddress == address ? 1 : 0
+                readTarget?.state.value.framesMoved += frame.startAddress == address ? 0 : 1
+                state = .size(partial: nil)
+                context.fireChannelRead(wrapInboundOut(frame))
+            }
+        }
         while input.readableBytes > 0 {
             switch state {
-            case .failed:
+            case .failed, .lent:
                 return
             case let .size(partial):
                 guard let size = readSize(from: &input, partial: partial) else { return }
@@ -72,6 +98,10 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
                 if frame.readableBytes == total {
                     state = .size(partial: nil)
                     context.fireChannelRead(wrapInboundOut(frame))
+                } else if let readTarget, readTarget.acceptsFrames,
+                          total - frame.readableBytes >= Self.inPlaceMinimum {
+                    state = .lent(total: total, address: frame.startAddress)
+                    readTarget.lend(frame)
                 } else {
                     state = .body(frame: frame, total: total)
                 }
@@ -94,5 +124,12 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
             return nil
         }
         return size
+    }
+}
+
+extension ByteBuffer {
+    /// Where the readable bytes start in memory, to tell whether a buffer was copied.
+    fileprivate var startAddress: UInt {
+        withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
     }
 }

@@ -89,8 +89,7 @@ public final class KafkaServer: Service, Sendable {
                 .childChannelOption(.autoRead, value: false)
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            KafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize))
+                        try channel.addKafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize)
                         try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
                         return channel
                     }

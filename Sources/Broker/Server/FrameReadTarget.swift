@@ -1,0 +1,80 @@
+import NIOCore
+
+/// Where a connection's next socket read lands while a large request frame is half in: in
+/// the frame's own buffer, after the bytes it holds, so a 1 MB produce request goes from the
+/// kernel straight to where the broker hashes and writes it instead of through NIO's read
+/// buffer and a copy.
+///
+/// `KafkaFrameDecoder` lends the frame here; `FrameRecvByteBufferAllocator` hands it to NIO
+/// as the next read's buffer, and the decoder gets it back as that read's data. Both run on
+/// the channel's event loop, which the box checks.
+struct FrameReadTarget: Sendable {
+    struct State {
+        /// The frame waiting for the next read, held nowhere else so that NIO writes into
+        /// it without copying it first.
+        var lentFrame: ByteBuffer?
+        /// Read buffers NIO has asked for on this channel.
+        var allocations = 0
+        /// Frames completed by reads into their own buffer.
+        var framesReadInPlace = 0
+        /// Lent frames that came back at another address: something copied them.
+        var framesMoved = 0
+    }
+
+    /// NIO's buffer pool keeps the first buffers a channel reads into (as many as
+    /// `maxMessagesPerRead`); a frame among them would be shared, and NIO's write into it
+    /// would copy the whole frame first. Frames are lent only after that many reads.
+    let pooledReads: Int
+    let state: NIOLoopBoundBox<State>
+
+    init(eventLoop: any EventLoop, pooledReads: Int) {
+        self.pooledReads = pooledReads
+        state = NIOLoopBoundBox(State(), eventLoop: eventLoop)
+    }
+
+    /// Whether a lent frame would be read into in place.
+    var acceptsFrames: Bool { state.value.allocations >= pooledReads }
+
+    func lend(_ frame: ByteBuffer) {
+        state.value.lentFrame = frame
+    }
+
+    /// The lent frame, which the caller then holds alone.
+    func takeFrame() -> ByteBuffer? {
+        guard let frame = state.value.lentFrame else { return nil }
+        state.value.lentFrame = nil
+        return frame
+    }
+}
+
+/// A connection's read buffers: NIO's adaptive sizes, except that a read continuing a large
+/// frame goes into that frame's buffer (`FrameReadTarget`).
+struct FrameRecvByteBufferAllocator: RecvByteBufferAllocator {
+    var ordinary = AdaptiveRecvByteBufferAllocator()
+    let target: FrameReadTarget
+
+    func buffer(allocator: ByteBufferAllocator) -> ByteBuffer {
+        target.state.value.allocations &+= 1
+        return target.takeFrame() ?? ordinary.buffer(allocator: allocator)
+    }
+
+    mutating func record(actualReadBytes: Int) -> Bool {
+        _ = ordinary.record(actualReadBytes: actualReadBytes)
+        // After `false` NIO's pool reuses its own buffer without asking for one, and a lent
+        // frame would wait for a read that never comes to it.
+        return true
+    }
+}
+
+extension Channel {
+    /// Adds the request-frame decoder, reading large frames in place. Call on the channel's
+    /// event loop before it reads.
+    func addKafkaFrameDecoder(maximumFrameSize: Int) throws {
+        guard let options = syncOptions else { throw ChannelError.operationUnsupported }
+        let target = FrameReadTarget(eventLoop: eventLoop,
+                                     pooledReads: Int(try options.getOption(.maxMessagesPerRead)))
+        try options.setOption(.recvAllocator, value: FrameRecvByteBufferAllocator(target: target))
+        try pipeline.syncOperations.addHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize,
+                                                                 readTarget: target))
+    }
+}
