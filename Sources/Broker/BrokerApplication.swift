@@ -27,7 +27,8 @@ public struct BrokerApplication: Sendable {
         let configuration = configuration
         var storeLogger = logger
         storeLogger[metadataKey: "component"] = "logstore"
-        let store = try LogStore(directory: configuration.dataDirectory, defaults: configuration.storeDefaults, logger: storeLogger)
+        let store = try LogStore(directory: configuration.dataDirectory, defaults: configuration.storeDefaults,
+                                 flushThreads: configuration.flushThreads, logger: storeLogger)
         logger.info("data directory ready", metadata: [
             "data-dir": "\(configuration.dataDirectory)", "topics": "\(store.listTopics().count)",
             "recovered-from-crash": "\(store.recoveredFromCrash)", "flush": "\(configuration.flush.rawValue)",

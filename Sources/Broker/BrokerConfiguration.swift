@@ -30,6 +30,8 @@ public struct BrokerConfiguration: Sendable {
     }
     /// `socket.request.max.bytes`: larger frames close the connection.
     public var socketRequestMaxBytes = 100 * 1024 * 1024
+    /// Threads that fsync partitions and write their checkpoints, shared by all partitions.
+    public var flushThreads = LogStore.defaultFlushThreads
     /// Connections beyond this are refused.
     public var maxConnections = 10_000
     /// Requests one connection may have pending before the broker stops reading from it.

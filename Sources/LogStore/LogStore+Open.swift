@@ -9,6 +9,7 @@ extension LogStore {
     /// failure in topic and partition order.
     static func openPartitions(of topics: [(name: String, metadata: TopicMetadata, config: LogConfig)],
                                under topicsDirectory: String, cleanShutdown: Bool,
+                               flushWorkers: FlushWorkers,
                                clock: @escaping @Sendable () -> Int64,
                                logger: Logger) throws(LogStoreError) -> [String: [PartitionLog]] {
         let jobs = topics.flatMap { topic in
@@ -21,7 +22,8 @@ extension LogStore {
             let result = Result { () throws(LogStoreError) in
                 try PartitionLog(topic: job.topic, partition: Int32(job.index),
                                  directory: topicsDirectory + "/" + job.topic + "/\(job.index)",
-                                 config: job.config, cleanShutdown: cleanShutdown, clock: clock, logger: logger)
+                                 config: job.config, cleanShutdown: cleanShutdown, flushWorkers: flushWorkers,
+                                 clock: clock, logger: logger)
             }
             results.withLock { $0[number] = result }
         }

@@ -30,7 +30,8 @@ extension LogStore {
             var logs: [PartitionLog] = []
             for index in 0..<partitions {
                 logs.append(try PartitionLog(topic: name, partition: Int32(index), directory: topicDirectory + "/\(index)",
-                                             config: config, cleanShutdown: false, clock: clock, logger: logger))
+                                             config: config, cleanShutdown: false, flushWorkers: flushWorkers,
+                                             clock: clock, logger: logger))
             }
             try metadata.write(directory: topicDirectory)
             try AtomicFile.syncDirectory(topicsDirectory)
@@ -86,7 +87,8 @@ extension LogStore {
             let topicDirectory = topicsDirectory + "/" + name
             for index in topic.partitions.count..<count {
                 topic.partitions.append(try PartitionLog(topic: name, partition: Int32(index), directory: topicDirectory + "/\(index)",
-                                                         config: config, cleanShutdown: false, clock: clock, logger: logger))
+                                                         config: config, cleanShutdown: false, flushWorkers: flushWorkers,
+                                                         clock: clock, logger: logger))
             }
             try TopicMetadata(id: topic.id, partitions: count, config: topic.overrides).write(directory: topicDirectory)
             topics[name] = topic

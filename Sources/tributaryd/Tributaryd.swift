@@ -29,6 +29,7 @@ struct Tributaryd: AsyncParsableCommand {
     @Option(name: .customLong("node-id"), help: "Broker node id (default 0).") var nodeId: String?
     @Option(name: .customLong("auto-create-topics"), help: "Create unknown topics on first use: true|false (default true).") var autoCreateTopics: String?
     @Option(help: "When produced data is fsync'd: acks|always|never (default acks).") var flush: String?
+    @Option(name: .customLong("flush-threads"), help: "Threads that fsync partitions and write their checkpoints (default 16).") var flushThreads: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (default info).") var logLevel: String?
     @Option(name: .customLong("max-connections"), help: "Open connections beyond this are closed on accept (default 10000).") var maxConnections: String?
     @Option(name: .customLong("max-in-flight-requests"), help: "Pipelined requests per connection before the broker stops reading it (default 32).") var maxInFlightRequests: String?
@@ -57,7 +58,7 @@ struct Tributaryd: AsyncParsableCommand {
         let given: [(String, String?)] = [
             ("listen", listen), ("advertised-listener", advertisedListener), ("data-dir", dataDir), ("topics", topics),
             ("http", http), ("node-id", nodeId), ("auto-create-topics", autoCreateTopics), ("flush", flush),
-            ("log-level", logLevel), ("max-connections", maxConnections), ("max-in-flight-requests", maxInFlightRequests),
+            ("flush-threads", flushThreads), ("log-level", logLevel), ("max-connections", maxConnections), ("max-in-flight-requests", maxInFlightRequests),
             ("max-in-flight-bytes", maxInFlightBytes), ("message-max-bytes", messageMaxBytes),
             ("socket-request-max-bytes", socketRequestMaxBytes), ("write-cache-bytes", writeCacheBytes),
         ]
@@ -115,6 +116,7 @@ extension BrokerConfiguration {
             guard let number = Int(value), number > 0 else { throw ValidationError("--\(key) must be a positive integer, got '\(value)'") }
             return number
         }
+        flushThreads = try positive("flush-threads", flushThreads)
         maxConnections = try positive("max-connections", maxConnections)
         maxInFlightRequestsPerConnection = try positive("max-in-flight-requests", maxInFlightRequestsPerConnection)
         maxInFlightBytesPerConnection = try positive("max-in-flight-bytes", maxInFlightBytesPerConnection)

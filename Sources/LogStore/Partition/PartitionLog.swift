@@ -17,7 +17,7 @@ public final class PartitionLog: Sendable {
     let logger: Logger
     let state: ContendedLock<State>
     /// Serialises fsyncs and checkpoint writes, off the appenders' path.
-    let flushQueue: DispatchQueue
+    let flushQueue: SerialWork
 
     struct Waiter {
         var offset: Int64
@@ -52,7 +52,7 @@ public final class PartitionLog: Sendable {
 
     /// Opens (recovering if needed) or creates the partition in `directory`.
     init(topic: String, partition: Int32, directory: String, config: LogConfig, cleanShutdown: Bool,
-         clock: @escaping @Sendable () -> Int64, logger: Logger) throws(LogStoreError) {
+         flushWorkers: FlushWorkers, clock: @escaping @Sendable () -> Int64, logger: Logger) throws(LogStoreError) {
         self.topic = topic
         self.partition = partition
         self.directory = directory
@@ -60,12 +60,12 @@ public final class PartitionLog: Sendable {
         var logger = logger
         logger[metadataKey: "partition"] = "\(topic)-\(partition)"
         self.logger = logger
-        flushQueue = DispatchQueue(label: "tributary.flush.\(topic)-\(partition)")
+        flushQueue = SerialWork(on: flushWorkers)
         let loaded = try LogLoader(directory: directory, config: config, clock: clock, logger: logger)
             .load(cleanShutdown: cleanShutdown)
         var initial = State(config: config, segments: loaded.segments, producers: loaded.producers,
                             durableOffset: loaded.recoveryPoint, checkpointedOffset: loaded.recoveryPoint,
-                            lastCheckpointMs: clock())
+                            lastCheckpointMs: clock() - Self.checkpointPhase(of: partition))
         if !cleanShutdown {
             // What recovery found past the checkpoint may be only in the page cache (the
             // process died, the machine did not), and its truncations and deletions are not
