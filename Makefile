@@ -43,10 +43,11 @@ crashtest: deps-python
 
 ## loadtest: 1,000 idle connections, 50 producers, a 10-consumer group, a 1,000-partition
 ## topic and a stalled consumer for DURATION seconds; metadata must answer in < 100 ms (p99).
+## Against the release build, as deployed: a debug build's event loops saturate here.
 DURATION ?= 30
 loadtest: deps-python
-	$(SWIFT) build --product tributaryd
-	cd tests/python && DURATION=$(DURATION) ../../.venv/bin/python loadtest.py
+	$(SWIFT) build $(RELEASE_FLAGS) --product tributaryd
+	cd tests/python && TRIBUTARYD=$(CURDIR)/.build/release/tributaryd DURATION=$(DURATION) ../../.venv/bin/python loadtest.py
 
 ## fuzz: libFuzzer on the request decoder and on segment recovery, FUZZ_SECONDS each.
 ## Crashes land in fuzz-out/; add each as a file under Fuzz/corpus/ so `make test` replays it.

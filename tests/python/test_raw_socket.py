@@ -163,7 +163,7 @@ def test_limit_flags_take_effect(broker_factory):
 
 
 @pytest.mark.parametrize("flag", ["--max-in-flight-bytes", "--max-in-flight-requests", "--max-connections",
-                                  "--message-max-bytes", "--socket-request-max-bytes"])
+                                  "--message-max-bytes", "--socket-request-max-bytes", "--flush-threads"])
 @pytest.mark.parametrize("value", ["0", "lots"])
 def test_limit_flags_reject_nonsense(broker_factory, flag, value):
     broker = broker_factory([flag, value])
@@ -176,6 +176,21 @@ def test_write_cache_bytes_rejects_nonsense(broker_factory, value):
     broker = broker_factory(["--write-cache-bytes", value])
     with pytest.raises(RuntimeError, match="--write-cache-bytes must be -1 or a non-negative integer"):
         broker.start()
+
+
+def test_one_flush_thread_serves_every_partition(broker_factory):
+    broker = broker_factory(["--flush-threads", "1"]).start()
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    admin.create_topics([NewTopic("one-flusher", num_partitions=8, replication_factor=1)])["one-flusher"].result(30)
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "acks": "all"})
+    delivered = []
+    for partition in range(8):
+        for _ in range(20):
+            producer.produce("one-flusher", b"x", partition=partition, on_delivery=lambda err, msg: delivered.append(err))
+    assert producer.flush(30) == 0
+    assert delivered == [None] * 160
 
 
 def test_write_cache_bytes_takes_minus_one_as_a_value(broker_factory):
