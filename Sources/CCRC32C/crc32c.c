@@ -1,5 +1,5 @@
 // CRC-32C for Kafka RecordBatch v2. Kept in C only because Swift cannot reach the
-// crc32 instructions; the fallback tables are built once at load time.
+// crc32 and carry-less multiply instructions; the fallback tables are built once at load time.
 #include "ccrc32c.h"
 #include <string.h>
 
@@ -10,6 +10,7 @@ static int use_hardware;
 
 static int have_hw(void);
 static void build_shift_tables(void);
+static void build_fold_constants(void);
 
 __attribute__((constructor)) static void build_tables(void) {
     use_hardware = have_hw();
@@ -26,6 +27,7 @@ __attribute__((constructor)) static void build_tables(void) {
         }
     }
     build_shift_tables();
+    build_fold_constants();
 }
 
 static uint32_t crc32c_sw(uint32_t crc, const unsigned char *p, size_t len) {
@@ -119,7 +121,97 @@ HW_TARGET static inline uint32_t crc32c_lanes(uint32_t crc, const unsigned char 
     return crc;
 }
 
+#if defined(__x86_64__)
+// Carry-less multiplication folds 16-byte lanes forward instead of feeding the crc32 unit
+// eight bytes at a time: VPCLMULQDQ on 256-bit registers multiplies two lanes per
+// instruction. Lane bit j (byte 0 first, low bit first) is the coefficient of x^(127-j), as
+// the reflected CRC reads it; a lane's low 64 bits L and high 64 bits H stand for
+// L·x^64 + H. Moved D bits on, that is L·x^(64+D) + H·x^D, and modulo P each power is a
+// 32-bit constant. With the constant's reflected bits in the low half of a 64-bit operand,
+// L·c comes out as a 128-bit lane in the same layout times x^-33, so the constants are
+// x^(D+31) and x^(D-33) mod P. What is left at the end is a 16-byte lane congruent to the
+// whole input, whose crc32 (from 0) is the input's CRC; the register a caller passes in is
+// XORed into the first four bytes first, which is what crc32 does with it.
+#include <immintrin.h>
+#define CLMUL_TARGET __attribute__((target("avx2,vpclmulqdq,pclmul,sse4.2")))
+
+static int use_clmul;
+static uint64_t fold_1024[2], fold_256[2], fold_128[2];
+
+// x^exponent mod P, reflected: bit i holds x^(31-i), so multiplying by x shifts right.
+static uint32_t power_of_x(size_t exponent) {
+    uint32_t reg = 0x80000000u;
+    while (exponent--) reg = (reg >> 1) ^ ((reg & 1) ? POLY : 0);
+    return reg;
+}
+
+static void build_fold_constants(void) {
+    size_t bits[3] = {1024, 256, 128};
+    uint64_t *pairs[3] = {fold_1024, fold_256, fold_128};
+    for (int i = 0; i < 3; i++) {
+        pairs[i][0] = power_of_x(bits[i] + 31);  // times L
+        pairs[i][1] = power_of_x(bits[i] - 33);  // times H
+    }
+    use_clmul = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("vpclmulqdq")
+        && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.2");
+}
+
+CLMUL_TARGET static inline __m256i fold_lanes(__m256i lanes, __m256i constants) {
+    return _mm256_xor_si256(_mm256_clmulepi64_epi128(lanes, constants, 0x00),
+                            _mm256_clmulepi64_epi128(lanes, constants, 0x11));
+}
+
+CLMUL_TARGET static inline __m256i load32(const unsigned char *p) {
+    return _mm256_loadu_si256((const __m256i *)p);
+}
+
+// The CRC register after `len` bytes (a multiple of 32, at least 128) from register `crc`.
+CLMUL_TARGET static uint32_t crc32c_clmul(uint32_t crc, const unsigned char *p, size_t len) {
+    __m256i by1024 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)fold_1024));
+    __m256i by256 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)fold_256));
+    __m256i x0 = _mm256_xor_si256(load32(p), _mm256_zextsi128_si256(_mm_cvtsi32_si128((int)crc)));
+    __m256i x1 = load32(p + 32), x2 = load32(p + 64), x3 = load32(p + 96);
+    p += 128;
+    len -= 128;
+    while (len >= 128) {
+        x0 = _mm256_xor_si256(fold_lanes(x0, by1024), load32(p));
+        x1 = _mm256_xor_si256(fold_lanes(x1, by1024), load32(p + 32));
+        x2 = _mm256_xor_si256(fold_lanes(x2, by1024), load32(p + 64));
+        x3 = _mm256_xor_si256(fold_lanes(x3, by1024), load32(p + 96));
+        p += 128;
+        len -= 128;
+    }
+    __m256i x = _mm256_xor_si256(fold_lanes(x0, by256), x1);
+    x = _mm256_xor_si256(fold_lanes(x, by256), x2);
+    x = _mm256_xor_si256(fold_lanes(x, by256), x3);
+    while (len >= 32) {
+        x = _mm256_xor_si256(fold_lanes(x, by256), load32(p));
+        p += 32;
+        len -= 32;
+    }
+    __m128i by128 = _mm_loadu_si128((const __m128i *)fold_128);
+    __m128i first = _mm256_castsi256_si128(x), last = _mm256_extracti128_si256(x, 1);
+    __m128i lane = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(first, by128, 0x00),
+                                               _mm_clmulepi64_si128(first, by128, 0x11)), last);
+    uint32_t reg = (uint32_t)__builtin_ia32_crc32di(0, (uint64_t)_mm_cvtsi128_si64(lane));
+    return (uint32_t)__builtin_ia32_crc32di(reg, (uint64_t)_mm_extract_epi64(lane, 1));
+}
+
+// Below this the lanes' set-up and reduction cost more than they save.
+#define CLMUL_MINIMUM 256
+#else
+static void build_fold_constants(void) {}
+#endif
+
 HW_TARGET static uint32_t crc32c_hw(uint32_t crc, const unsigned char *p, size_t len) {
+#if defined(__x86_64__)
+    if (use_clmul && len >= CLMUL_MINIMUM) {
+        size_t bulk = len & ~(size_t)31;
+        crc = crc32c_clmul(crc, p, bulk);
+        p += bulk;
+        len -= bulk;
+    }
+#endif
     while (len && ((uintptr_t)p & 7)) { crc = STEP1(crc, *p++); len--; }
     crc = crc32c_lanes(crc, &p, &len, LONG_LANE, shift_long);
     crc = crc32c_lanes(crc, &p, &len, SHORT_LANE, shift_short);

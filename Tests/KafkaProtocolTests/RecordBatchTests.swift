@@ -17,13 +17,15 @@ import Testing
         #expect(whole == split)
     }
 
-    /// The fast path cuts long inputs into three lanes of 2048 or 256 bytes and joins them;
-    /// every length around those cuts, from every alignment, must match a plain byte-at-a-time CRC.
+    /// The fast paths fold 32-byte blocks with carry-less multiplication (from 256 bytes, where
+    /// the CPU has VPCLMULQDQ) or cut inputs into three lanes of 2048 or 256 bytes and join
+    /// them; every length around those cuts, from every alignment, must match a plain
+    /// byte-at-a-time CRC.
     @Test func crc32cMatchesAByteAtATimeReferenceAcrossLaneBoundaries() {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let lengths = [0, 1, 7, 8, 9, 255, 256, 767, 768, 769, 775, 1536, 6143, 6144, 6145, 6144 + 768,
-                       6144 + 767, 12_288 + 768 + 13, 19_992]
+        let lengths = [0, 1, 7, 8, 9, 31, 32, 127, 128, 129, 255, 256, 257, 287, 288, 383, 384, 385, 767, 768, 769,
+                       775, 1023, 1024, 1025, 1536, 6143, 6144, 6145, 6144 + 768, 6144 + 767, 12_288 + 768 + 13, 19_992]
         bytes.withUnsafeBytes { raw in
             for offset in 0..<8 {
                 for length in lengths {

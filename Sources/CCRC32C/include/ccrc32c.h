@@ -5,7 +5,8 @@
 #include <stdint.h>
 
 /// Extends a CRC-32C (Castagnoli) over `length` bytes. Start with crc = 0.
-/// Uses the CPU's crc32 instruction when present (SSE4.2 / ARMv8 CRC), else slice-by-8.
+/// Uses carry-less multiplication (VPCLMULQDQ) for long inputs where the CPU has it, the
+/// crc32 instruction (SSE4.2 / ARMv8 CRC) otherwise, else slice-by-8.
 uint32_t tributary_crc32c(uint32_t crc, const void *data, size_t length);
 
 /// Extends `*crc` over `length` bytes as `tributary_crc32c` does and, in the same pass, counts
