@@ -26,33 +26,60 @@ private final class FrameCollector: ChannelInboundHandler, Sendable {
         }
     }
 
-    /// Feeds `bytes` the way NIO reads a socket through `FrameRecvByteBufferAllocator`: every
-    /// read asks it for a buffer and fills at most that buffer's free space, up to `chunk`.
-    private func decodeLikeNIO(_ bytes: [UInt8], chunk: Int) throws -> (frames: [[UInt8]], counters: FrameReadTarget.State) {
-        let loop = EmbeddedEventLoop()
-        let target = FrameReadTarget(eventLoop: loop, pooledReads: 4)
-        let channel = EmbeddedChannel(handler: KafkaFrameDecoder(maximumFrameSize: 1 << 22, readTarget: target), loop: loop)
-        var allocator = FrameRecvByteBufferAllocator(target: target)
-        var offset = 0
-        while offset < bytes.count {
-            var buffer = allocator.buffer(allocator: channel.allocator)
-            let count = min(chunk, buffer.writableBytes, bytes.count - offset)
-            buffer.writeBytes(bytes[offset..<(offset + count)])
-            _ = allocator.record(actualReadBytes: count)
-            offset += count
-            try channel.writeInbound(buffer)
+    /// A decoder fed the way NIO's `readFromSocket` reads a socket through
+    /// `FrameRecvByteBufferAllocator`: on each wake-up NIO asks for a buffer, reads at most its
+    /// free space, and asks again (up to `readsPerWakeup` times) while reads fill their
+    /// buffers, dropping the buffer of a read that finds nothing.
+    private struct ReadsLikeNIO {
+        let target: FrameReadTarget
+        let channel: EmbeddedChannel
+        var allocator: FrameRecvByteBufferAllocator
+        private(set) var consumed = 0
+
+        init(readsPerWakeup: Int = 4) {
+            let loop = EmbeddedEventLoop()
+            target = FrameReadTarget(eventLoop: loop, readsPerWakeup: readsPerWakeup)
+            channel = EmbeddedChannel(handler: KafkaFrameDecoder(maximumFrameSize: 1 << 22, readTarget: target), loop: loop)
+            allocator = FrameRecvByteBufferAllocator(target: target)
         }
-        var frames: [[UInt8]] = []
-        while let frame = try channel.readInbound(as: ByteBuffer.self) { frames.append(Array(frame.readableBytesView)) }
-        _ = try channel.finish()
-        return (frames, target.state.value)
+
+        /// One wake-up with `available` bytes of `stream` (from where the last one stopped)
+        /// in the socket, or with exactly as many as the first buffer holds.
+        mutating func wakeUp(_ stream: [UInt8], available: Int? = nil) throws {
+            var left: Int?
+            for _ in 0..<target.readsPerWakeup {
+                var buffer = allocator.buffer(allocator: channel.allocator)
+                let count = min(buffer.writableBytes, left ?? available ?? buffer.writableBytes, stream.count - consumed)
+                guard count > 0 else { return }  // EAGAIN: NIO drops the buffer
+                buffer.writeBytes(stream[consumed..<(consumed + count)])
+                _ = allocator.record(actualReadBytes: count)
+                consumed += count
+                left = (left ?? available ?? count) - count
+                try channel.writeInbound(buffer)
+                if buffer.writableBytes > 0 { return }
+            }
+        }
+
+        func frames() throws -> [[UInt8]] {
+            var frames: [[UInt8]] = []
+            while let frame = try channel.readInbound(as: ByteBuffer.self) { frames.append(Array(frame.readableBytesView)) }
+            _ = try channel.finish()
+            return frames
+        }
     }
 
-    @Test(arguments: [1000, 4096, 65_536, 1 << 20])
+    private func decodeLikeNIO(_ bytes: [UInt8], chunk: Int) throws -> (frames: [[UInt8]], counters: FrameReadTarget.State) {
+        var reads = ReadsLikeNIO()
+        while reads.consumed < bytes.count { try reads.wakeUp(bytes, available: chunk) }
+        return (try reads.frames(), reads.target.state.value)
+    }
+
+    @Test(arguments: [1000, 2048, 4096, 65_536, 1 << 20])
     func largeFramesFillTheirOwnBufferAndComeOutWhole(chunk: Int) throws {
         let lengths = [3, 10, 100_000, 5, 40_000, 2_000_000, 33_000, 0, 7]
         let bytes = stream(lengths)
         let (frames, counters) = try decodeLikeNIO(bytes, chunk: chunk)
+        #expect(frames.map(\.count) == lengths)
         #expect(frames == stream(lengths).framesOf(lengths))
         #expect(counters.framesMoved == 0)
         // Only frames with more than `inPlaceMinimum` still missing after a read are lent.
@@ -60,14 +87,53 @@ private final class FrameCollector: ChannelInboundHandler, Sendable {
         #expect(counters.lentFrame == nil)
     }
 
+    /// NIO reads again at once after a read that filled its buffer, and drops the buffer of a
+    /// read that finds nothing: a frame lent then would be lost with the bytes it held.
+    @Test func aFrameIsNotLentToAReadThatMayFindNothing() throws {
+        let lengths = [1, 2, 3, 4, 100_000, 5]
+        let bytes = stream(lengths)
+        var reads = ReadsLikeNIO()
+        for length in lengths.prefix(4) { try reads.wakeUp(bytes, available: 4 + length) }
+        // The big frame's first bytes fill NIO's buffer exactly, and nothing follows yet.
+        try reads.wakeUp(bytes)
+        while reads.consumed < bytes.count { try reads.wakeUp(bytes, available: 50_000) }
+        let frames = try reads.frames()
+        #expect(frames.map(\.count) == lengths)
+        #expect(frames == bytes.framesOf(lengths))
+        #expect(reads.target.state.value.framesReadInPlace == 1)
+    }
+
+    @Test func aLentFrameThatNeverComesBackFailsTheStreamInsteadOfMisframingIt() throws {
+        let loop = EmbeddedEventLoop()
+        let target = FrameReadTarget(eventLoop: loop, readsPerWakeup: 1)
+        let channel = EmbeddedChannel(handler: KafkaFrameDecoder(maximumFrameSize: 1 << 20, readTarget: target), loop: loop)
+        var allocator = FrameRecvByteBufferAllocator(target: target)
+        let bytes = stream([100_000])
+        // (With one read per wake-up, a full read is never followed at once by another.)
+        var first = allocator.buffer(allocator: channel.allocator)
+        first.writeBytes(bytes[0..<1000])
+        _ = allocator.record(actualReadBytes: 1000)
+        try channel.writeInbound(first)
+        // The frame is handed to a read whose buffer is then dropped.
+        _ = allocator.buffer(allocator: channel.allocator)
+        var next = allocator.buffer(allocator: channel.allocator)
+        next.writeBytes(bytes[1000..<2000])
+        _ = allocator.record(actualReadBytes: 1000)
+        #expect(throws: KafkaFrameDecoder.FrameError.self) { try channel.writeInbound(next) }
+        #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+        _ = try? channel.finish()
+    }
+
     @Test func aLentFrameNoReadAskedForIsFinishedByCopying() throws {
         let loop = EmbeddedEventLoop()
-        let target = FrameReadTarget(eventLoop: loop, pooledReads: 0)
+        let target = FrameReadTarget(eventLoop: loop, readsPerWakeup: 1)
         let channel = EmbeddedChannel(handler: KafkaFrameDecoder(maximumFrameSize: 1 << 20, readTarget: target), loop: loop)
+        _ = FrameRecvByteBufferAllocator(target: target).buffer(allocator: channel.allocator)  // past the pool's reads
         let lengths = [200_000, 4]
         let bytes = stream(lengths)
         for start in stride(from: 0, to: bytes.count, by: 10_000) {
             try channel.writeInbound(ByteBuffer(bytes: bytes[start..<min(start + 10_000, bytes.count)]))
+            if start == 0 { #expect(target.state.value.lentFrame != nil) }
         }
         var frames: [[UInt8]] = []
         while let frame = try channel.readInbound(as: ByteBuffer.self) { frames.append(Array(frame.readableBytesView)) }

@@ -20,10 +20,15 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
     /// Why a connection's byte stream was refused.
     enum FrameError: Error, CustomStringConvertible {
         case invalidSize(Int32, limit: Int)
+        /// A lent frame did not come back with the read it was handed to. NIO drops the buffer
+        /// of a read that finds nothing, and `FrameRecvByteBufferAllocator` never hands the
+        /// frame to a read that might; should one still be lost, the stream cannot go on.
+        case lostFrame
 
         var description: String {
             switch self {
             case let .invalidSize(size, limit): "request frame size \(size) outside 0...\(limit)"
+            case .lostFrame: "a partly received request frame was lost between socket reads"
             }
         }
     }
@@ -57,9 +62,14 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
         var input = unwrapInboundIn(data)
         if case let .lent(total, address) = state {
             if let frame = readTarget?.takeFrame() {
-                // No read asked for the frame (a channel reading into buffers of its own):
-                // `input` is the next bytes of the stream, copied in below.
+                // No read asked for the frame (a channel reading into buffers of its own, or a
+                // read NIO made at once after a full one): `input` is the next bytes of the
+                // stream, copied in below.
                 state = .body(frame: frame, total: total)
+            } else if readTarget?.state.value.frameInFlight != true {
+                state = .failed
+                context.fireErrorCaught(FrameError.lostFrame)
+                return
             } else if input.readableBytes < total {
                 state = .lent(total: total, address: address)
                 readTarget?.lend(input)
