@@ -61,8 +61,7 @@ private final class FrameCollector: ChannelInboundHandler, Sendable {
         }
 
         func frames() throws -> [[UInt8]] {
-            var frames: [[UInt8]] = []
-            while let frame = try channel.readInbound(as: ByteBuffer.self) { frames.append(Array(frame.readableBytesView)) }
+            let frames = try channel.inboundFrames()
             _ = try channel.finish()
             return frames
         }
@@ -135,8 +134,7 @@ private final class FrameCollector: ChannelInboundHandler, Sendable {
             try channel.writeInbound(ByteBuffer(bytes: bytes[start..<min(start + 10_000, bytes.count)]))
             if start == 0 { #expect(target.state.value.lentFrame != nil) }
         }
-        var frames: [[UInt8]] = []
-        while let frame = try channel.readInbound(as: ByteBuffer.self) { frames.append(Array(frame.readableBytesView)) }
+        let frames = try channel.inboundFrames()
         #expect(frames == bytes.framesOf(lengths))
         #expect(target.state.value.framesReadInPlace == 0)
         _ = try channel.finish()

@@ -20,8 +20,7 @@ import Testing
             try channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))
             offset = end
         }
-        var frames: [[UInt8]] = []
-        while let frame = try channel.readInbound(as: ByteBuffer.self) { frames.append(Array(frame.readableBytesView)) }
+        let frames = try channel.inboundFrames()
         _ = try channel.finish()
         return frames
     }

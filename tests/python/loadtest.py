@@ -7,7 +7,6 @@ Run by `make loadtest` (DURATION seconds, default 30)."""
 import json
 import os
 import resource
-import socket
 import statistics
 import struct
 import subprocess

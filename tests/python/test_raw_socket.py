@@ -6,6 +6,8 @@ import struct
 import time
 
 import pytest
+from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient, NewTopic
 
 from kafka_wire import (RawClient, fetch_v4, parse_fetch_v4, parse_produce_v3, produce_v3, read_string, record_batch,
                         request, string)
@@ -180,8 +182,6 @@ def test_write_cache_bytes_rejects_nonsense(broker_factory, value):
 
 def test_one_flush_thread_serves_every_partition(broker_factory):
     broker = broker_factory(["--flush-threads", "1"]).start()
-    from confluent_kafka import Producer
-    from confluent_kafka.admin import AdminClient, NewTopic
     admin = AdminClient({"bootstrap.servers": broker.bootstrap})
     admin.create_topics([NewTopic("one-flusher", num_partitions=8, replication_factor=1)])["one-flusher"].result(30)
     producer = Producer({"bootstrap.servers": broker.bootstrap, "acks": "all"})

@@ -60,23 +60,26 @@ final class KafkaFrameDecoder: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var input = unwrapInboundIn(data)
-        if case let .lent(total, address) = state {
-            if let frame = readTarget?.takeFrame() {
+        // Only a decoder with a read target lends frames.
+        if case let .lent(total, address) = state, let readTarget {
+            if let frame = readTarget.takeFrame() {
                 // No read asked for the frame (a channel reading into buffers of its own, or a
                 // read NIO made at once after a full one): `input` is the next bytes of the
                 // stream, copied in below.
                 state = .body(frame: frame, total: total)
-            } else if readTarget?.state.value.frameInFlight != true {
+            } else if !readTarget.state.value.frameInFlight {
                 state = .failed
                 context.fireErrorCaught(FrameError.lostFrame)
                 return
             } else if input.readableBytes < total {
-                state = .lent(total: total, address: address)
-                readTarget?.lend(input)
+                readTarget.lend(input)
                 return
             } else if let frame = input.readSlice(length: total) {
-                readTarget?.state.value.framesReadInPlace += frame.startAddress == address ? 1 : 0
-                readTarget?.state.value.framesMoved += frame.startAddress == address ? 0 : 1
+                if frame.startAddress == address {
+                    readTarget.state.value.framesReadInPlace += 1
+                } else {
+                    readTarget.state.value.framesMoved += 1
+                }
                 state = .size(partial: nil)
                 context.fireChannelRead(wrapInboundOut(frame))
             }
