@@ -7,7 +7,8 @@ import Testing
 /// cut keeps only that, plus a random part of later writes and random garbage, and drops
 /// directory entries no directory fsync covered. Whatever was acknowledged before the cut —
 /// an append whose `sync(upTo:)` returned (acks=all), a committed group offset, a producer id
-/// handed out — must be there after recovery.
+/// handed out — must be there after recovery, and the producer state must match the log
+/// recovered (an idempotent producer's retry is recognised).
 @Suite struct PowerLossTests {
     struct Ack: Sendable {
         var partition: Int32
@@ -21,6 +22,8 @@ import Testing
         /// commits only move forward, so recovery must find at least this.
         var commits: [String: [Int32: Int64]] = [:]
         var producerIds: [Int64] = []
+        /// The id writer 0 writes its batches under, as an idempotent producer.
+        var idempotentProducer: Int64?
     }
 
     /// What the writers and the task that cuts the power share.
@@ -114,6 +117,17 @@ import Testing
                 #expect(found[ack.baseOffset] == expected,
                         "seed \(seed): acknowledged batch \(ack.tag) at \(partition)/\(ack.baseOffset) lost")
             }
+            // The producer state must describe the log as recovered, whatever of the idempotent
+            // writer's later batches the cut kept: a retry of any of the last five of them in
+            // it is recognised as the batch it repeats.
+            let idempotent = headers.filter { $0.producerId == before.idempotentProducer }
+            for header in idempotent.suffix(ProducerStateManager.retainedBatches) {
+                let retry = try log.append(makeBatch(count: Int(header.recordCount), valueSize: 10, producerId: header.producerId,
+                                                     epoch: header.producerEpoch, sequence: header.baseSequence))
+                #expect(retry.isDuplicate && retry.baseOffset == header.baseOffset,
+                        "seed \(seed): the retry of \(partition)/\(header.baseOffset) was not recognised")
+                next = max(next, retry.lastOffset + 1)
+            }
             #expect(try log.append(makeBatch(tag: -1)).baseOffset == next, "seed \(seed): the log takes appends again")
         }
         for (group, offsets) in before.commits {
@@ -134,12 +148,27 @@ import Testing
         var tag = writer * 1_000_000
         let group = "writer-\(writer)"
         var committed: [Int32: Int64] = [:]
+        // Writer 0 is an idempotent producer, sequencing each partition on its own.
+        let producerId = writer == 0 ? try store.producerIds.next() : -1
+        if producerId >= 0 {
+            run.acknowledged.withLock {
+                $0.producerIds.append(producerId)
+                $0.idempotentProducer = producerId
+            }
+        }
+        var sequences: [Int32: Int32] = [:]
         while !run.stop.load(ordering: .acquiring) {
             let partition = Int32.random(in: 0..<partitions, using: &random)
             let log = try store.partition("orders", partition)
-            let batch = makeBatch(count: Int.random(in: 1...5, using: &random),
-                                  valueSize: Int.random(in: 10...700, using: &random), tag: tag)
+            let count = Int.random(in: 1...5, using: &random)
+            let sequence = producerId >= 0 ? sequences[partition, default: 0] : -1
+            // Idempotent batches carry the time now: the store forgets producers whose newest
+            // batch is older than a day, as Kafka does, and the retention task would expire them.
+            let batch = makeBatch(count: count, valueSize: Int.random(in: 10...700, using: &random), tag: tag,
+                                  timestamp: producerId >= 0 ? Int64(Date().timeIntervalSince1970 * 1_000) : 1_700_000_000_000,
+                                  producerId: producerId, epoch: producerId >= 0 ? 0 : -1, sequence: sequence)
             let result = try log.append(batch)
+            if producerId >= 0 { sequences[partition] = sequence + Int32(count) }
             do {
                 try await log.sync(upTo: result.lastOffset + 1)
             } catch LogStoreError.closed {
