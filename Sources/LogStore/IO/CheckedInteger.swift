@@ -4,10 +4,19 @@ import KafkaProtocol
 /// format of the `recovery-point` checkpoint and the producer-id block.
 enum CheckedInteger {
     static func write(_ value: Int64, to path: String) throws(LogStoreError) {
+        try AtomicFile.write(encoded(value), to: path)
+    }
+
+    /// Like `write`, but leaves the rename to be made durable by the caller's directory sync.
+    static func replace(_ value: Int64, at path: String) throws(LogStoreError) {
+        _ = try AtomicFile.replace(path, with: encoded(value))
+    }
+
+    private static func encoded(_ value: Int64) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.appendBigEndian(value)
         bytes.appendBigEndian(CRC32C.checksum(bytes))
-        try AtomicFile.write(bytes, to: path)
+        return bytes
     }
 
     /// The stored value, or nil when the file is missing, torn or corrupt.

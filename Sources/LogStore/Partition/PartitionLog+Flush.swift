@@ -133,7 +133,7 @@ extension PartitionLog {
             // With every index persisted whole, the active segment's are among them.
             let activeIndexes = checkpoint && !persistAllIndexes ? state.active.pendingIndexUpdate() : nil
             return (target: state.nextOffset, dirty: state.dirtySegments, indexed: indexed, activeIndexes: activeIndexes,
-                    snapshots: snapshots, directoryDirty: state.directoryDirty, checkpoint: checkpoint)
+                    snapshots: state.snapshotFiles.plan(snapshots), directoryDirty: state.directoryDirty, checkpoint: checkpoint)
         }
         do {
             for segment in work.dirty { try segment.log.syncData() }
@@ -141,8 +141,12 @@ extension PartitionLog {
             // Index entries must be durable before the checkpoint passes them.
             for segment in work.indexed { try segment.persistIndexes() }
             if let update = work.activeIndexes { try LogSegment.write(update) }
-            for snapshot in work.snapshots { try ProducerStateSnapshot.write(snapshot.bytes, offset: snapshot.offset, directory: directory) }
-            if work.checkpoint { try RecoveryPoint.write(work.target, directory: directory) }
+            try ProducerStateSnapshot.perform(work.snapshots, directory: directory)
+            if work.checkpoint { try RecoveryPoint.replace(work.target, directory: directory) }
+            // One directory sync for the snapshot's and the checkpoint's renames: either order
+            // of them surviving a crash is consistent (an older snapshot only means replaying
+            // more of the log).
+            if work.checkpoint || !work.snapshots.isEmpty { try AtomicFile.syncDirectory(directory) }
         } catch {
             // Nothing is marked durable, and nothing will be: after a failed fsync the kernel
             // may have dropped the pages, so a retry proves nothing. Recovery after a restart

@@ -38,6 +38,7 @@ public final class PartitionLog: Sendable {
         var oldestUnflushedAppendMs: Int64?
         var rolledSegments: [LogSegment] = []
         var pendingSnapshots: [(offset: Int64, bytes: [UInt8])] = []
+        var snapshotFiles: ProducerSnapshotFiles
         var directoryDirty = false
         var flushScheduled = false
         var waiters: [Waiter] = []
@@ -65,7 +66,8 @@ public final class PartitionLog: Sendable {
             .load(cleanShutdown: cleanShutdown)
         var initial = State(config: config, segments: loaded.segments, producers: loaded.producers,
                             durableOffset: loaded.recoveryPoint, checkpointedOffset: loaded.recoveryPoint,
-                            lastCheckpointMs: clock() - Self.checkpointPhase(of: partition))
+                            lastCheckpointMs: clock() - Self.checkpointPhase(of: partition),
+                            snapshotFiles: ProducerSnapshotFiles(existing: ProducerStateSnapshot.list(directory: directory)))
         if !cleanShutdown {
             // What recovery found past the checkpoint may be only in the page cache (the
             // process died, the machine did not), and its truncations and deletions are not

@@ -3,8 +3,9 @@
 enum RecoveryPoint {
     static let fileName = "recovery-point"
 
-    static func write(_ offset: Int64, directory: String) throws(LogStoreError) {
-        try CheckedInteger.write(offset, to: directory + "/" + fileName)
+    /// Writes the checkpoint; it is durable once the caller syncs `directory`.
+    static func replace(_ offset: Int64, directory: String) throws(LogStoreError) {
+        try CheckedInteger.replace(offset, at: directory + "/" + fileName)
     }
 
     /// The checkpointed offset, or 0 when the file is missing or corrupt (recover everything).

@@ -6,19 +6,34 @@ import Darwin
 import Foundation
 
 /// `<offset>.snapshot` files: the producer state as of an offset, written at every segment
-/// roll, every recovery-point checkpoint and at clean shutdown. On open the newest snapshot
+/// roll, every recovery-point checkpoint and at clean shutdown (an unchanged state by
+/// renaming the newest file, `ProducerSnapshotFiles`). On open the newest snapshot
 /// not past the log end is loaded and the batch headers after it are replayed.
 enum ProducerStateSnapshot {
     static let suffix = ".snapshot"
     /// Older snapshots are deleted once this many newer ones exist.
     static let retained = 2
 
-    static func write(_ bytes: [UInt8], offset: Int64, directory: String) throws(LogStoreError) {
-        try AtomicFile.write(bytes, to: directory + "/" + LogSegment.fileName(offset, suffix))
-        let offsets = list(directory: directory)
-        for old in offsets.dropLast(retained) {
-            unlink(directory + "/" + LogSegment.fileName(old, suffix))
+    /// Carries out `operations` from `ProducerSnapshotFiles.plan`. A written file is fsync'd;
+    /// the renames and deletions are durable once the caller syncs the directory.
+    static func perform(_ operations: [ProducerSnapshotFiles.Operation], directory: String) throws(LogStoreError) {
+        for operation in operations {
+            switch operation {
+            case .write(let offset, let bytes):
+                _ = try AtomicFile.replace(path(offset, directory: directory), with: bytes)
+            case .rename(let from, let to):
+                let target = path(to, directory: directory)
+                guard rename(path(from, directory: directory), target) == 0 else {
+                    throw .io(operation: "rename", path: target, errno: errno)
+                }
+            case .delete(let offset):
+                unlink(path(offset, directory: directory))
+            }
         }
+    }
+
+    static func path(_ offset: Int64, directory: String) -> String {
+        directory + "/" + LogSegment.fileName(offset, suffix)
     }
 
     /// Snapshot offsets present in `directory`, ascending.
@@ -33,12 +48,12 @@ enum ProducerStateSnapshot {
     /// The newest valid snapshot at or below `limit`, deleting any beyond it.
     static func loadLatest(directory: String, atMost limit: Int64) -> (offset: Int64, state: ProducerStateManager)? {
         for offset in list(directory: directory).reversed() {
-            let path = directory + "/" + LogSegment.fileName(offset, suffix)
+            let file = path(offset, directory: directory)
             if offset > limit {
-                unlink(path)
+                unlink(file)
                 continue
             }
-            if let bytes = LogFile.contents(of: path), let state = ProducerStateManager.decode(bytes) {
+            if let bytes = LogFile.contents(of: file), let state = ProducerStateManager.decode(bytes) {
                 return (offset, state)
             }
         }
