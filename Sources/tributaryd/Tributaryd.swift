@@ -47,10 +47,30 @@ struct Tributaryd: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level '\(levelName)'") }
         logger.logLevel = level
         let configuration = try BrokerConfiguration(reader: reader)
+        checkOpenFileLimit(configuration: configuration, logger: logger)
         var application = BrokerApplication(configuration: configuration, logger: logger)
         application.shutdownSignals = [.sigterm, .sigint]
         try await application.run()
     }
+
+    /// Raises the soft open-file limit to the hard one, and warns when even that leaves
+    /// `--max-connections` unreachable: accepts would then fail with EMFILE, and so would
+    /// opening a partition's next segment.
+    private func checkOpenFileLimit(configuration: BrokerConfiguration, logger: Logger) {
+        guard let limits = FileDescriptorLimit.raiseSoftLimit() else {
+            logger.warning("cannot read the open-file limit (RLIMIT_NOFILE)")
+            return
+        }
+        let wanted = UInt64(configuration.maxConnections) + Self.descriptorsForFiles
+        if limits.soft < wanted {
+            logger.warning("open-file limit \(limits.soft) (hard \(limits.hard)) is below --max-connections \(configuration.maxConnections) plus \(Self.descriptorsForFiles) for segment files; raise it (ulimit -n, systemd LimitNOFILE, docker --ulimit nofile)")
+        } else {
+            logger.info("open-file limit \(limits.soft)")
+        }
+    }
+
+    /// Descriptors set aside for the log store: one per segment file of every partition.
+    private static let descriptorsForFiles: UInt64 = 10_000
 
     /// Flags over `TRIBUTARY_*` environment variables over the `--config` file.
     private func settingsReader() async throws -> ConfigReader {

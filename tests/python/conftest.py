@@ -35,13 +35,13 @@ class Broker:
     def bootstrap(self):
         return f"127.0.0.1:{self.port}"
 
-    def start(self, timeout=30):
+    def start(self, timeout=30, preexec_fn=None):
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [BINARY, "--listen", self.bootstrap, "--advertised-listener", self.bootstrap,
              "--http", f"127.0.0.1:{self.http_port}", "--data-dir", self.data_dir,
              "--topics", os.path.join(ROOT, "tests", "python", "empty-topics.json"), *self.extra_args],
-            stdout=log, stderr=subprocess.STDOUT)
+            stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:

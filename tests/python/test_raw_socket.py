@@ -2,6 +2,7 @@
 keeps serving everyone else."""
 
 import os
+import resource
 import struct
 import time
 
@@ -191,6 +192,18 @@ def test_one_flush_thread_serves_every_partition(broker_factory):
             producer.produce("one-flusher", b"x", partition=partition, on_delivery=lambda err, msg: delivered.append(err))
     assert producer.flush(30) == 0
     assert delivered == [None] * 160
+
+
+def test_the_open_file_limit_is_raised_to_the_hard_limit(broker_factory):
+    # A login shell's 1,024 would cap a broker's connections and segment files.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    broker = broker_factory().start(preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)))
+    with open(f"/proc/{broker.process.pid}/limits") as limits:
+        line = next(line for line in limits if line.startswith("Max open files"))
+    soft = int(line.split()[3])
+    # An unlimited hard limit is capped by the kernel's nr_open.
+    assert soft == hard if hard != resource.RLIM_INFINITY else soft > 256, line
+    assert "open-file limit" in broker.log()
 
 
 def test_write_cache_bytes_takes_minus_one_as_a_value(broker_factory):
