@@ -163,8 +163,22 @@ kcat_count=$(measured kcat -C -b "$tributary" -t b100-1 -p 0 -o beginning -c "$C
 kcat_rate=$(awk -v n="$kcat_count" -v s="$kcat_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (e - s) }')
 read -r kcat_broker_cpu kcat_cpu < "$WORK/cpu"
 
-read -r p99_0 p999_0 < <("$BIN/tributary" -b "$tributary" bench produce --topic b1k-1 --count 100000 --size 1024 --acks 1 --rate 10000 --linger-ms 0 2>/dev/null | latency)
-read -r p99 p999 < <("$BIN/tributary" -b "$tributary" bench produce --topic b1k-1 --count 100000 --size 1024 --acks 1 --rate 10000 --linger-ms 5 2>/dev/null | latency)
+# A p99 over one 10 s run moves with every noisy spell of a shared VM, so the linger 0 case
+# runs in LATENCY_ROUNDS rounds, each followed by the same run against the mock as a control
+# for the machine (a spell shows in both); the goal is judged on the medians.
+latency_run() { "$BIN/tributary" -b "$1" bench produce --topic b1k-1 --count 100000 --size 1024 --acks 1 --rate 10000 --linger-ms "$2" 2>/dev/null | latency; }
+LATENCY_ROUNDS=${BENCH_LATENCY_ROUNDS:-3}
+lat_p99=(); lat_p999=(); mock_p99=(); mock_p999=()
+for _ in $(seq "$LATENCY_ROUNDS"); do
+  read -r a b < <(latency_run "$tributary" 0); lat_p99+=("$a"); lat_p999+=("$b")
+  read -r a b < <(latency_run "$mock" 0); mock_p99+=("$a"); mock_p999+=("$b")
+done
+p99_0=$(median "${lat_p99[@]}"); p999_0=$(median "${lat_p999[@]}")
+mock_p99_0=$(median "${mock_p99[@]}"); mock_p999_0=$(median "${mock_p999[@]}")
+pairs() { local -n xs=$1 ys=$2; local out=() i; for i in "${!xs[@]}"; do out+=("${xs[$i]}/${ys[$i]}"); done; local IFS=,; echo "${out[*]}" | sed 's/,/, /g'; }
+lat_all=$(pairs lat_p99 lat_p999); mock_lat_all=$(pairs mock_p99 mock_p999)
+echo "latency p99/p99.9 by round: tributaryd $lat_all ms; mock $mock_lat_all ms"
+read -r p99 p999 < <(latency_run "$tributary" 5)
 loaded_rss=$(rss_mb)
 
 echo "== 1 GiB: a stalled consumer, then kill -9 and restart"
@@ -227,7 +241,7 @@ below() {
   echo "| the same with the raw single-socket driver | ${acks_all_share}% ($raw_produce_mb MB/s) | $(meets "$acks_all_share" 60) |"
   echo "| consume 100 B from the beginning: ≥ 2,000,000 msgs/s (raw fetch) | $raw_100_msgs msgs/s | $(meets "$raw_100_msgs" 2000000) |"
   echo "| consume 1 KiB: ≥ 50 % of loopback bandwidth (raw fetch; median of $GOAL_PAIRS pairs with a loopback run; their range) | ${raw_1k_share}% (${raw_1k_spread}%) | $(meets "$raw_1k_share" 50) |"
-  echo "| latency at 10,000 msgs/s of 1 KiB, acks=1: p99 ≤ 5 ms, p99.9 ≤ 20 ms (linger 0) | ${p99_0} / ${p999_0} ms | $(below "$p99_0" 5 "$p999_0" 20) |"
+  echo "| latency at 10,000 msgs/s of 1 KiB, acks=1: p99 ≤ 5 ms, p99.9 ≤ 20 ms (linger 0; medians of $LATENCY_ROUNDS runs) | ${p99_0} / ${p999_0} ms | $(below "$p99_0" 5 "$p999_0" 20) |"
   echo "| idle RSS ≤ 30 MB | ${idle_rss} MB | $(below "$idle_rss" 30) |"
   echo "| RSS while a consumer stalls 1 GiB behind ≤ 200 MB | ${stall_rss} MB | $(below "$stall_rss" 200) |"
   echo "| restart after \`kill -9\` with 1 GiB ≤ 2 s | ${restart_s} s | $(below "$restart_s" 2) |"
@@ -367,7 +381,8 @@ below() {
   echo
   echo "| measurement | value |"
   echo "| --- | ---: |"
-  echo "| end-to-end produce latency, 10,000 msgs/s of 1 KiB, acks=1, linger 0 ms: p99 / p99.9 | ${p99_0} / ${p999_0} ms |"
+  echo "| end-to-end produce latency, 10,000 msgs/s of 1 KiB, acks=1, linger 0 ms: p99 / p99.9, medians of $LATENCY_ROUNDS runs (each run) | ${p99_0} / ${p999_0} ms (${lat_all}) |"
+  echo "| the same against the mock in the same rounds, as a control for the machine | ${mock_p99_0} / ${mock_p999_0} ms (${mock_lat_all}) |"
   echo "| the same with linger 5 ms (the producer waits up to 5 ms before sending) | ${p99} / ${p999} ms |"
   echo "| tributaryd RSS, idle after start | ${idle_rss} MB |"
   echo "| tributaryd RSS after the cases above | ${loaded_rss} MB |"

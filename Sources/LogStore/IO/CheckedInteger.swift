@@ -7,7 +7,7 @@ enum CheckedInteger {
         try AtomicFile.write(encoded(value), to: path)
     }
 
-    /// Like `write`, but leaves the rename to be made durable by the caller's directory sync.
+    /// Like `write`, but without the directory sync that makes the rename durable.
     static func replace(_ value: Int64, at path: String) throws(LogStoreError) {
         _ = try AtomicFile.replace(path, with: encoded(value))
     }

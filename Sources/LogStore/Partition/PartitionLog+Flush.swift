@@ -141,12 +141,14 @@ extension PartitionLog {
             // Index entries must be durable before the checkpoint passes them.
             for segment in work.indexed { try segment.persistIndexes() }
             if let update = work.activeIndexes { try LogSegment.write(update) }
+            // Neither the snapshot's nor the checkpoint's rename is followed by a directory
+            // fsync. A file is complete and fsync'd before it gets its name, so a power cut
+            // leaves each name on its old file or its new one, and an old one is never wrong,
+            // only older: a checkpoint below the truth re-validates more of the log, a snapshot
+            // from an earlier offset replays more batch headers. (A process crash loses no
+            // rename at all.)
             try ProducerStateSnapshot.perform(work.snapshots, directory: directory)
             if work.checkpoint { try RecoveryPoint.replace(work.target, directory: directory) }
-            // One directory sync for the snapshot's and the checkpoint's renames: either order
-            // of them surviving a crash is consistent (an older snapshot only means replaying
-            // more of the log).
-            if work.checkpoint || !work.snapshots.isEmpty { try AtomicFile.syncDirectory(directory) }
         } catch {
             // Nothing is marked durable, and nothing will be: after a failed fsync the kernel
             // may have dropped the pages, so a retry proves nothing. Recovery after a restart

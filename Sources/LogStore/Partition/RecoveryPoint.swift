@@ -3,7 +3,8 @@
 enum RecoveryPoint {
     static let fileName = "recovery-point"
 
-    /// Writes the checkpoint; it is durable once the caller syncs `directory`.
+    /// Writes the checkpoint, fsync'd under a temporary name and renamed over the old one; the
+    /// rename is left for the file system to make durable (an older checkpoint is safe).
     static func replace(_ offset: Int64, directory: String) throws(LogStoreError) {
         try CheckedInteger.replace(offset, at: directory + "/" + fileName)
     }

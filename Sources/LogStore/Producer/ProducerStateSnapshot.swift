@@ -14,8 +14,8 @@ enum ProducerStateSnapshot {
     /// Older snapshots are deleted once this many newer ones exist.
     static let retained = 2
 
-    /// Carries out `operations` from `ProducerSnapshotFiles.plan`. A written file is fsync'd;
-    /// the renames and deletions are durable once the caller syncs the directory.
+    /// Carries out `operations` from `ProducerSnapshotFiles.plan`. A written file is fsync'd
+    /// before it is named; the directory is not synced (see `PartitionLog.flushOnce`).
     static func perform(_ operations: [ProducerSnapshotFiles.Operation], directory: String) throws(LogStoreError) {
         for operation in operations {
             switch operation {
