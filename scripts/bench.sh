@@ -44,7 +44,8 @@ done
 mock=$(head -1 "$WORK/mock.addr")
 tributary="127.0.0.1:$port"
 broker_pid() { pgrep -f "tributaryd --listen 127.0.0.1:$port"; }
-rss_mb() { echo $(( $(ps -o rss= -p "$(broker_pid)" | tr -d ' ') / 1024 )); }
+# RSS in MB of 10^6 bytes, like every other figure here (ps reports KiB).
+rss_mb() { echo $(( $(ps -o rss= -p "$(broker_pid)" | tr -d ' ') * 1024 / 1000000 )); }
 broker_ticks() { awk '{ print $14 + $15 }' "/proc/$(broker_pid)/stat"; }
 HZ=$(getconf CLK_TCK)
 # Runs a client command; prints its output, and leaves "<broker CPU s> <client CPU s>" in $WORK/cpu.
@@ -56,6 +57,9 @@ measured() {
   cat "$WORK/client.out"
 }
 idle_rss=$(rss_mb)
+# Most of an idle broker's RSS is its own binary's code, mapped from the page cache (the
+# kernel maps 64 KiB around each page touched); the anonymous part is its heap and stacks.
+read -r idle_anon idle_file < <(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { printf "%.1f %.1f\n", a * 1.024 / 1000, f * 1.024 / 1000 }' "/proc/$(broker_pid)/status")
 for t in b100-1:1 b100-6:6 b1k-1:1 b1k-6:6; do
   "$BIN/tributary" -b "$tributary" topics create "${t%%:*}" --partitions "${t##*:}" > /dev/null
 done
@@ -384,7 +388,7 @@ below() {
   echo "| end-to-end produce latency, 10,000 msgs/s of 1 KiB, acks=1, linger 0 ms: p99 / p99.9, medians of $LATENCY_ROUNDS runs (each run) | ${p99_0} / ${p999_0} ms (${lat_all}) |"
   echo "| the same against the mock in the same rounds, as a control for the machine | ${mock_p99_0} / ${mock_p999_0} ms (${mock_lat_all}) |"
   echo "| the same with linger 5 ms (the producer waits up to 5 ms before sending) | ${p99} / ${p999} ms |"
-  echo "| tributaryd RSS, idle after start | ${idle_rss} MB |"
+  echo "| tributaryd RSS, idle after start: all (anonymous + the binary's mapped pages) | ${idle_rss} MB (${idle_anon} + ${idle_file} MB) |"
   echo "| tributaryd RSS after the cases above | ${loaded_rss} MB |"
   echo "| tributaryd peak RSS while a consumer stalls $((big_bytes >> 20)) MiB behind (${stall_note}) | ${stall_rss} MB |"
   echo "| restart after \`kill -9\` with $((big_bytes >> 20)) MiB in one partition (and the cases above in others), until \`/ready\`: median of 3 (all 3) | ${restart_s} s (${restart_all}) |"

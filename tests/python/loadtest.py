@@ -27,10 +27,11 @@ LOAD_NICENESS = int(os.environ.get("LOAD_NICENESS", "10"))
 
 
 def rss_mb(pid):
+    """Resident memory in MB of 10^6 bytes (the kernel reports KiB)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+                return int(line.split()[1]) * 1024 / 1e6
     return 0.0
 
 
