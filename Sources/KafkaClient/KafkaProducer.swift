@@ -118,11 +118,20 @@ public final class KafkaProducer: Sendable, Service {
             }
         }
         let partition = message.partition ?? RD_KAFKA_PARTITION_UA
+        let topicHandle = topics.handle(for: message.topic)
         let error = message.key.withUnsafeBufferPointerIfPresent { key in
             message.value.withUnsafeBufferPointerIfPresent { value in
+                if let topicHandle {
+                    // No C copy of the name: a String passed as a C string is copied into a
+                    // new array on every call.
+                    return ckafka_produce(handle.pointer, topicHandle, nil, partition,
+                                          key?.baseAddress, key?.count ?? 0, value?.baseAddress, value?.count ?? 0, headers, opaque)
+                }
                 // Without a handle (librdkafka refuses the name) by name, for librdkafka's own error.
-                ckafka_produce(handle.pointer, topics.handle(for: message.topic), message.topic, partition,
-                               key?.baseAddress, key?.count ?? 0, value?.baseAddress, value?.count ?? 0, headers, opaque)
+                return message.topic.withCString { topic in
+                    ckafka_produce(handle.pointer, nil, topic, partition,
+                                   key?.baseAddress, key?.count ?? 0, value?.baseAddress, value?.count ?? 0, headers, opaque)
+                }
             }
         }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
