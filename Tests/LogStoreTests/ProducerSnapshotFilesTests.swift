@@ -6,10 +6,10 @@ import Testing
     @Test func anUnchangedStateRenamesTheNewestFileAndAChangedOneIsWritten() {
         var files = ProducerSnapshotFiles(existing: [])
         #expect(files.plan([(10, [1])]) == [.write(offset: 10, bytes: [1])])
-        #expect(files.plan([(20, [1])]) == [.rename(from: 10, to: 20)])
+        #expect(files.plan([(20, [1])]) == [.rename(from: 10, to: 20, bytes: [1])])
         #expect(files.plan([(20, [1])]) == [])
         #expect(files.plan([(30, [2])]) == [.write(offset: 30, bytes: [2])])
-        #expect(files.plan([(40, [3]), (50, [3])]) == [.write(offset: 40, bytes: [3]), .delete(offset: 20), .rename(from: 40, to: 50)])
+        #expect(files.plan([(40, [3]), (50, [3])]) == [.write(offset: 40, bytes: [3]), .delete(offset: 20), .rename(from: 40, to: 50, bytes: [3])])
         #expect(files.offsets == [30, 50])
         // The same offset with other bytes (idle producers expired) replaces the file.
         #expect(files.plan([(50, [4])]) == [.write(offset: 50, bytes: [4])])
@@ -26,6 +26,28 @@ import Testing
         var files = ProducerSnapshotFiles(existing: [5, 8])
         #expect(files.plan([(6, [1])]) == [.write(offset: 6, bytes: [1]), .delete(offset: 8)])
         #expect(files.offsets == [5, 6])
+    }
+
+    /// A snapshot file removed by hand is written again rather than failing the partition.
+    @Test func aVanishedNewestSnapshotIsWrittenAgain() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try LogStore(directory: dir.path, clock: clock.function)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        let directory = dir.path + "/topics/t/0"
+        for round in 0..<2 {
+            _ = try log.append(makeBatch(count: 1, tag: round))
+            clock.advance(by: PartitionLog.checkpointIntervalMs)
+            try log.flushNow(persistAllIndexes: false, snapshot: false)
+            if round == 0 {
+                #expect(ProducerStateSnapshot.list(directory: directory) == [1])
+                unlink(ProducerStateSnapshot.path(1, directory: directory))
+            }
+        }
+        #expect(ProducerStateSnapshot.list(directory: directory) == [2])
+        _ = try log.append(makeBatch(count: 1, tag: 2))
+        try store.close()
     }
 
     /// Checkpoints of a partition without idempotent producers rename one file forward; a

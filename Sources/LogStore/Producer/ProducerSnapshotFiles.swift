@@ -2,16 +2,16 @@
 /// so that a checkpoint knows what it must write without listing the directory.
 ///
 /// Most partitions never see an idempotent producer, and the rest often go idle: a snapshot
-/// then holds the same bytes as the one before it. Replaying the log from either offset gives
-/// the same state, because the bytes record every producer's last batches and any idempotent
-/// batch in between would have changed them. So the older file is renamed to the new offset
-/// instead of writing, fsyncing and deleting files every checkpoint.
+/// then holds the same bytes as the newest file. Renamed to the new offset, that file says
+/// exactly what a new one would (the state as of that offset), so it is renamed instead of
+/// writing, fsyncing and deleting files every checkpoint.
 ///
 /// Confined to the partition's flush queue, like the files themselves.
 struct ProducerSnapshotFiles: Sendable {
     enum Operation: Equatable, Sendable {
         case write(offset: Int64, bytes: [UInt8])
-        case rename(from: Int64, to: Int64)
+        /// `bytes` are the file's contents, written afresh should the file have gone.
+        case rename(from: Int64, to: Int64, bytes: [UInt8])
         case delete(offset: Int64)
     }
 
@@ -38,7 +38,7 @@ struct ProducerSnapshotFiles: Sendable {
             }
             if bytes == snapshot.bytes {
                 if snapshot.offset > newest {
-                    operations.append(.rename(from: newest, to: snapshot.offset))
+                    operations.append(.rename(from: newest, to: snapshot.offset, bytes: bytes))
                     offsets[offsets.count - 1] = snapshot.offset
                 }
             } else {

@@ -15,18 +15,29 @@ enum ProducerStateSnapshot {
     static let retained = 2
 
     /// Carries out `operations` from `ProducerSnapshotFiles.plan`. A written file is fsync'd
-    /// before it is named; the directory is not synced (see `PartitionLog.flushOnce`).
+    /// before it is named, and a rename needs no directory sync (see `PartitionLog.flushOnce`).
+    /// Deletions wait for one: a file system that does not keep a directory's changes in
+    /// order could otherwise keep the deletion of an old snapshot but lose the new one's name.
     static func perform(_ operations: [ProducerSnapshotFiles.Operation], directory: String) throws(LogStoreError) {
+        var namesSynced = false
         for operation in operations {
             switch operation {
             case .write(let offset, let bytes):
                 _ = try AtomicFile.replace(path(offset, directory: directory), with: bytes)
-            case .rename(let from, let to):
+                namesSynced = false
+            case .rename(let from, let to, let bytes):
                 let target = path(to, directory: directory)
-                guard rename(path(from, directory: directory), target) == 0 else {
-                    throw .io(operation: "rename", path: target, errno: errno)
+                if rename(path(from, directory: directory), target) != 0 {
+                    // The newest file went (removed by hand): write what it held instead.
+                    guard errno == ENOENT else { throw .io(operation: "rename", path: target, errno: errno) }
+                    _ = try AtomicFile.replace(target, with: bytes)
                 }
+                namesSynced = false
             case .delete(let offset):
+                if !namesSynced {
+                    try AtomicFile.syncDirectory(directory)
+                    namesSynced = true
+                }
                 unlink(path(offset, directory: directory))
             }
         }
