@@ -24,18 +24,18 @@ public enum FileDescriptorLimit {
         return Limits(soft: UInt64(limit.rlim_cur), hard: UInt64(limit.rlim_max))
     }
 
-    /// Raises the soft limit as far as the hard limit allows (an unlimited hard limit is
-    /// capped by the kernel's `nr_open`, tried before a safe 1,048,576), and returns the limits
-    /// then in force. A refusal leaves the limit as it was.
+    /// Raises the soft limit as far as the hard limit allows, and returns the limits then in
+    /// force. An unlimited hard limit (Darwin's usual; Linux caps it at `nr_open`) cannot be
+    /// the soft one, so the kernel's `nr_open`, 1,048,576, 65,536 and Darwin's `OPEN_MAX` are
+    /// tried in turn. A refusal leaves the limit as it was.
     @discardableResult
     public static func raiseSoftLimit() -> Limits? {
         guard let limits = current() else { return nil }
-        var candidates: [UInt64] = []
-        if limits.hard == UInt64.max {  // RLIM_INFINITY
-            if let open = kernelOpenFileMaximum() { candidates.append(open) }
-            candidates.append(1 << 20)
-        } else {
-            candidates.append(limits.hard)
+        // RLIM_INFINITY is UInt64.max on Linux and Int64.max on Darwin.
+        let unlimited = limits.hard >= UInt64(Int64.max)
+        var candidates: [UInt64] = [limits.hard]
+        if unlimited {
+            candidates = [kernelOpenFileMaximum(), 1 << 20, 1 << 16, 10_240].compactMap { $0 }
         }
         for target in candidates where target > limits.soft {
             var limit = rlimit(rlim_cur: rlim_t(target), rlim_max: rlim_t(limits.hard))
@@ -50,7 +50,7 @@ public enum FileDescriptorLimit {
     private static let resource = RLIMIT_NOFILE
     #endif
 
-    /// `/proc/sys/fs/nr_open`: the most descriptors the kernel lets one process have.
+    /// `/proc/sys/fs/nr_open`: the most descriptors Linux lets one process have.
     private static func kernelOpenFileMaximum() -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/sys/fs/nr_open", encoding: .utf8) else { return nil }
         return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
