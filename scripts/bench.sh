@@ -45,7 +45,7 @@ mock=$(head -1 "$WORK/mock.addr")
 tributary="127.0.0.1:$port"
 broker_pid() { pgrep -f "tributaryd --listen 127.0.0.1:$port"; }
 # RSS in MB of 10^6 bytes, like every other figure here (ps reports KiB).
-rss_mb() { echo $(( $(ps -o rss= -p "$(broker_pid)" | tr -d ' ') * 1024 / 1000000 )); }
+rss_mb() { ps -o rss= -p "$(broker_pid)" | awk '{ printf "%.1f\n", $1 * 1024 / 1000000 }'; }
 broker_ticks() { awk '{ print $14 + $15 }' "/proc/$(broker_pid)/stat"; }
 HZ=$(getconf CLK_TCK)
 # Runs a client command; prints its output, and leaves "<broker CPU s> <client CPU s>" in $WORK/cpu.
@@ -58,7 +58,8 @@ measured() {
 }
 idle_rss=$(rss_mb)
 # Most of an idle broker's RSS is its own binary's code, mapped from the page cache (the
-# kernel maps 64 KiB around each page touched); the anonymous part is its heap and stacks.
+# kernel maps 64 KiB around each page touched); the anonymous part is its heap and stacks
+# (shared memory, the rest of RSS, is none here).
 read -r idle_anon idle_file < <(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { printf "%.1f %.1f\n", a * 1.024 / 1000, f * 1.024 / 1000 }' "/proc/$(broker_pid)/status")
 for t in b100-1:1 b100-6:6 b1k-1:1 b1k-6:6; do
   "$BIN/tributary" -b "$tributary" topics create "${t%%:*}" --partitions "${t##*:}" > /dev/null
@@ -193,7 +194,7 @@ big_bytes=$(du -sb "$WORK/data/topics/big" | cut -f1)
 stall_pid=$!
 stall_rss=0
 while kill -0 $stall_pid 2>/dev/null; do
-  now=$(rss_mb); [ "$now" -gt "$stall_rss" ] && stall_rss=$now
+  now=$(rss_mb); stall_rss=$(awk -v a="$now" -v b="$stall_rss" 'BEGIN { print (a + 0 > b + 0 ? a : b) }')
   sleep 0.25
 done
 stall_note=$(cat "$WORK/stall.out")
