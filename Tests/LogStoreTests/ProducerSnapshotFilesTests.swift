@@ -32,9 +32,7 @@ import Testing
     @Test func aVanishedNewestSnapshotIsWrittenAgain() throws {
         let dir = TemporaryDirectory()
         let clock = ManualClock()
-        let store = try LogStore(directory: dir.path, clock: clock.function)
-        try store.createTopic("t", partitions: 1)
-        let log = try store.partition("t", 0)
+        let (store, log) = try storeWithOnePartition(dir, clock: clock)
         let directory = dir.path + "/topics/t/0"
         for round in 0..<2 {
             _ = try log.append(makeBatch(count: 1, tag: round))
@@ -59,9 +57,7 @@ import Testing
         let pid: Int64
         let directory = dir.path + "/topics/t/0"
         do {
-            let store = try LogStore(directory: dir.path, clock: clock.function)
-            try store.createTopic("t", partitions: 1)
-            let log = try store.partition("t", 0)
+            let (store, log) = try storeWithOnePartition(dir, clock: clock)
             pid = try store.producerIds.next()
             for seq in 0..<3 { _ = try log.append(makeBatch(count: 1, tag: seq, producerId: pid, epoch: 0, sequence: Int32(seq))) }
             var checkpoints: [Int64] = []

@@ -100,3 +100,10 @@ final class BackgroundCall: @unchecked Sendable {
         if let failure { throw failure }
     }
 }
+
+/// A store over `dir` on `clock` with one topic, "t", of one partition; and that partition.
+func storeWithOnePartition(_ dir: TemporaryDirectory, clock: ManualClock) throws -> (store: LogStore, log: PartitionLog) {
+    let store = try LogStore(directory: dir.path, clock: clock.function)
+    try store.createTopic("t", partitions: 1)
+    return (store, try store.partition("t", 0))
+}
