@@ -25,6 +25,8 @@ struct LogLoader {
         var segments: [LogSegment]
         var producers: ProducerStateManager
         var recoveryPoint: Int64
+        /// Offsets of the producer snapshot files in the directory, ascending.
+        var snapshotOffsets: [Int64]
     }
 
     func load(cleanShutdown: Bool) throws(LogStoreError) -> Loaded {
@@ -65,9 +67,10 @@ struct LogLoader {
             try AtomicFile.syncDirectory(directory)
         }
         let nextOffset = segments[segments.count - 1].nextOffset
-        let producers = try rebuildProducerState(segments: segments, nextOffset: nextOffset)
+        let (producers, snapshotOffsets) = try rebuildProducerState(segments: segments, nextOffset: nextOffset)
         let recoveryPoint = min(cleanShutdown ? nextOffset : checkpoint, nextOffset)
-        return Loaded(segments: segments, producers: producers, recoveryPoint: max(recoveryPoint, segments[0].baseOffset))
+        return Loaded(segments: segments, producers: producers, recoveryPoint: max(recoveryPoint, segments[0].baseOffset),
+                      snapshotOffsets: snapshotOffsets)
     }
 
     private func createDirectory() throws(LogStoreError) {
@@ -96,12 +99,14 @@ struct LogLoader {
         return logs.sorted()
     }
 
-    private func rebuildProducerState(segments: [LogSegment], nextOffset: Int64) throws(LogStoreError) -> ProducerStateManager {
-        let snapshot = ProducerStateSnapshot.loadLatest(directory: directory, atMost: nextOffset)
+    /// The producer state at `nextOffset`, and the snapshot files left in the directory.
+    private func rebuildProducerState(segments: [LogSegment], nextOffset: Int64)
+        throws(LogStoreError) -> (ProducerStateManager, snapshots: [Int64]) {
+        let (snapshot, kept) = ProducerStateSnapshot.loadLatest(directory: directory, atMost: nextOffset)
         var producers = snapshot?.state ?? ProducerStateManager()
         let from = snapshot?.offset ?? segments[0].baseOffset
         producers.truncate(from: nextOffset)
-        guard from < nextOffset else { return producers }
+        guard from < nextOffset else { return (producers, kept) }
         for segment in segments where segment.nextOffset > from {
             let start = segment.baseOffset >= from ? 0
                 : Int64(segment.offsetIndex.lookup(relativeOffset: UInt32(truncatingIfNeeded: from - segment.baseOffset)).position)
@@ -110,6 +115,6 @@ struct LogLoader {
                 if header.baseOffset >= from { producers.record(header) }
             }
         }
-        return producers
+        return (producers, kept)
     }
 }

@@ -67,7 +67,7 @@ public final class PartitionLog: Sendable {
         var initial = State(config: config, segments: loaded.segments, producers: loaded.producers,
                             durableOffset: loaded.recoveryPoint, checkpointedOffset: loaded.recoveryPoint,
                             lastCheckpointMs: clock() - Self.checkpointPhase(of: partition),
-                            snapshotFiles: ProducerSnapshotFiles(existing: ProducerStateSnapshot.list(directory: directory)))
+                            snapshotFiles: ProducerSnapshotFiles(existing: loaded.snapshotOffsets))
         if !cleanShutdown {
             // What recovery found past the checkpoint may be only in the page cache (the
             // process died, the machine did not), and its truncations and deletions are not

@@ -56,18 +56,20 @@ enum ProducerStateSnapshot {
         }.sorted()
     }
 
-    /// The newest valid snapshot at or below `limit`, deleting any beyond it.
-    static func loadLatest(directory: String, atMost limit: Int64) -> (offset: Int64, state: ProducerStateManager)? {
-        for offset in list(directory: directory).reversed() {
-            let file = path(offset, directory: directory)
-            if offset > limit {
-                unlink(file)
-                continue
-            }
-            if let bytes = LogFile.contents(of: file), let state = ProducerStateManager.decode(bytes) {
-                return (offset, state)
+    /// The newest valid snapshot at or below `limit`, after deleting any beyond it; and the
+    /// offsets of the snapshot files left, ascending.
+    static func loadLatest(directory: String, atMost limit: Int64)
+        -> (latest: (offset: Int64, state: ProducerStateManager)?, kept: [Int64]) {
+        var kept = list(directory: directory)
+        while let offset = kept.last, offset > limit {
+            unlink(path(offset, directory: directory))
+            kept.removeLast()
+        }
+        for offset in kept.reversed() {
+            if let bytes = LogFile.contents(of: path(offset, directory: directory)), let state = ProducerStateManager.decode(bytes) {
+                return ((offset, state), kept)
             }
         }
-        return nil
+        return (nil, kept)
     }
 }
