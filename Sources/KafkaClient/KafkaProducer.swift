@@ -121,17 +121,14 @@ public final class KafkaProducer: Sendable, Service {
         let topicHandle = topics.handle(for: message.topic)
         let error = message.key.withUnsafeBufferPointerIfPresent { key in
             message.value.withUnsafeBufferPointerIfPresent { value in
-                if let topicHandle {
-                    // No C copy of the name: a String passed as a C string is copied into a
-                    // new array on every call.
-                    return ckafka_produce(handle.pointer, topicHandle, nil, partition,
-                                          key?.baseAddress, key?.count ?? 0, value?.baseAddress, value?.count ?? 0, headers, opaque)
-                }
-                // Without a handle (librdkafka refuses the name) by name, for librdkafka's own error.
-                return message.topic.withCString { topic in
-                    ckafka_produce(handle.pointer, nil, topic, partition,
+                func produce(named topic: UnsafePointer<CChar>?) -> rd_kafka_resp_err_t {
+                    ckafka_produce(handle.pointer, topicHandle, topic, partition,
                                    key?.baseAddress, key?.count ?? 0, value?.baseAddress, value?.count ?? 0, headers, opaque)
                 }
+                // With a handle, no C copy of the name: a String passed as a C string is
+                // copied into a new array on every call. Without one (librdkafka refuses the
+                // name), by name, for librdkafka's own error.
+                return topicHandle != nil ? produce(named: nil) : message.topic.withCString(produce(named:))
             }
         }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
