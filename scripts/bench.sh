@@ -56,11 +56,11 @@ measured() {
   awk -v a="$before" -v b="$(broker_ticks)" -v hz="$HZ" 'NR == 1 { printf "%.1f %.1f\n", (b - a) / hz, $1 + $2 }' "$WORK/client.time" > "$WORK/cpu"
   cat "$WORK/client.out"
 }
-idle_rss=$(rss_mb)
 # Most of an idle broker's RSS is its own binary's code, mapped from the page cache (the
 # kernel maps 64 KiB around each page touched); the anonymous part is its heap and stacks
-# (shared memory, the rest of RSS, is none here).
-read -r idle_anon idle_file < <(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { printf "%.1f %.1f\n", a * 1.024 / 1000, f * 1.024 / 1000 }' "/proc/$(broker_pid)/status")
+# (shared memory, the rest of RSS, is none here). One read, so the parts add up.
+read -r idle_rss idle_anon idle_file < <(awk '/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 } /^RssFile/ { f = $2 }
+  END { printf "%.1f %.1f %.1f\n", r * 1.024 / 1000, a * 1.024 / 1000, f * 1.024 / 1000 }' "/proc/$(broker_pid)/status")
 for t in b100-1:1 b100-6:6 b1k-1:1 b1k-6:6; do
   "$BIN/tributary" -b "$tributary" topics create "${t%%:*}" --partitions "${t##*:}" > /dev/null
 done
@@ -173,15 +173,14 @@ read -r kcat_broker_cpu kcat_cpu < "$WORK/cpu"
 # for the machine (a spell shows in both); the goal is judged on the medians.
 latency_run() { "$BIN/tributary" -b "$1" bench produce --topic b1k-1 --count 100000 --size 1024 --acks 1 --rate 10000 --linger-ms "$2" 2>/dev/null | latency; }
 LATENCY_ROUNDS=${BENCH_LATENCY_ROUNDS:-3}
-lat_p99=(); lat_p999=(); mock_p99=(); mock_p999=()
-for _ in $(seq "$LATENCY_ROUNDS"); do
-  read -r a b < <(latency_run "$tributary" 0); lat_p99+=("$a"); lat_p999+=("$b")
-  read -r a b < <(latency_run "$mock" 0); mock_p99+=("$a"); mock_p999+=("$b")
+lat_p99=(); lat_p999=(); mock_p99=(); mock_p999=(); lat_all=""; mock_lat_all=""
+for round in $(seq "$LATENCY_ROUNDS"); do
+  sep=", "; [ "$round" -gt 1 ] || sep=""
+  read -r a b < <(latency_run "$tributary" 0); lat_p99+=("$a"); lat_p999+=("$b"); lat_all+="$sep$a/$b"
+  read -r a b < <(latency_run "$mock" 0); mock_p99+=("$a"); mock_p999+=("$b"); mock_lat_all+="$sep$a/$b"
 done
 p99_0=$(median "${lat_p99[@]}"); p999_0=$(median "${lat_p999[@]}")
 mock_p99_0=$(median "${mock_p99[@]}"); mock_p999_0=$(median "${mock_p999[@]}")
-pairs() { local -n xs=$1 ys=$2; local out=() i; for i in "${!xs[@]}"; do out+=("${xs[$i]}/${ys[$i]}"); done; local IFS=,; echo "${out[*]}" | sed 's/,/, /g'; }
-lat_all=$(pairs lat_p99 lat_p999); mock_lat_all=$(pairs mock_p99 mock_p999)
 echo "latency p99/p99.9 by round: tributaryd $lat_all ms; mock $mock_lat_all ms"
 read -r p99 p999 < <(latency_run "$tributary" 5)
 loaded_rss=$(rss_mb)
