@@ -206,6 +206,14 @@ def test_the_open_file_limit_is_raised_to_the_hard_limit(broker_factory):
     assert "open-file limit" in broker.log()
 
 
+def test_an_open_file_limit_too_low_for_max_connections_is_named_at_start(broker_factory):
+    # A hard limit below --max-connections cannot be raised past: the broker still starts,
+    # and says what to raise.
+    broker = broker_factory().start(preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256)))
+    assert api_versions_works(broker)
+    assert "open-file limit 256 (hard 256) is below --max-connections 10000" in broker.log()
+
+
 def test_write_cache_bytes_takes_minus_one_as_a_value(broker_factory):
     # -1 (keep every written page cached) must not be parsed as a flag.
     broker = broker_factory(["--write-cache-bytes", "-1"]).start()
