@@ -113,8 +113,11 @@ extension Tributary {
             @Option var count = 100_000
             @Option(name: .customLong("idle-timeout"), help: "Give up after this many seconds without a message.")
             var idleTimeout = 15
+            @Option(name: .customShort("X"), help: "A librdkafka consumer property, as key=value (repeatable); applied last.")
+            var properties: [String] = []
 
             func run() async throws {
+                let overrides = try keyValues(properties, option: "-X")
                 let admin = try cluster.admin()
                 let partitions: [Int32]
                 do {
@@ -123,6 +126,7 @@ extension Tributary {
                 guard !partitions.isEmpty else { throw CLIError("topic \(topic) does not exist") }
                 var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers, groupId: "tributary-bench-\(UUID().uuidString.prefix(8))")
                 configuration.maximumBufferedEvents = 100_000
+                for (key, value) in overrides { configuration.properties[key] = value }
                 let consumer = try KafkaConsumer(configuration: configuration, logger: cluster.logger)
                 defer { consumer.close() }
                 try consumer.assign(partitions.map { KafkaTopicPartition(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
