@@ -391,6 +391,15 @@ below() {
   echo "  rounds (five with each binary): a 32 MiB frame does not fit the reading client's cache."
   echo "- **Latency.** With linger 0 the p99 is the round trip plus one page-cache write; with"
   echo "  linger 5 ms the producer's own wait is most of it."
+  echo "- **Idle RSS.** Mostly the binary's own code pages: the kernel maps 64 KiB of page cache around"
+  echo "  each page a start touches. \`perf record -e page-faults\` of a start attributes them: the"
+  echo "  cluster id's base64 went through Foundation's \`replacingOccurrences\`, which starts"
+  echo "  CoreFoundation's string search (~1.1 MB; now plain Swift, five interleaved starts each);"
+  echo "  left are ArgumentParser (~3 MB), Hummingbird's date cache bringing up ICU's time zones"
+  echo "  (~1.4 MB), swift-configuration (~1.3 MB) and NIO (~1.1 MB). Ordering the functions a start"
+  echo "  runs together (\`-function-sections\` and gold's \`--section-ordering-file\`, from a"
+  echo "  callgrind run) saved only ~0.4 MB: the prebuilt Swift runtime, Foundation and ICU keep"
+  echo "  most of their code in shared sections. Not adopted."
   echo
   echo "## Latency, memory and restart"
   echo
