@@ -59,7 +59,10 @@ extension KafkaServerTests {
             }
             finished.withLock { $0 = true }
         }
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        // Generous: the whole suite shares two cooperative threads, and under `make test` this
+        // task once waited past a 20 s deadline behind the rest of the suite (28 s in all).
+        // A hang never ends, so any bound well past the suite's run time catches it.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while !finished.withLock({ $0 }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
