@@ -407,8 +407,10 @@ extension CoordinatorFixture {
 }
 
 /// `task`'s result, or nil if it has none within `seconds`: a request the coordinator never
-/// answers fails the test instead of hanging it (awaiting the task itself would hang).
-func answer<T: Sendable>(of task: Task<T, Never>, within seconds: Int = 5) async -> T? {
+/// answers fails the test instead of hanging it (awaiting the task itself would hang). The
+/// bound is generous because the whole suite shares two cooperative threads under `make
+/// test`; an answer returns as soon as it comes.
+func answer<T: Sendable>(of task: Task<T, Never>, within seconds: Int = 30) async -> T? {
     let result = Mutex<T?>(nil)
     Task { let value = await task.value; result.withLock { $0 = value } }
     let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
