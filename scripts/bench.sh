@@ -146,7 +146,7 @@ read -r long_consume_cpu long_consume_client_cpu < "$WORK/cpu"
 # librdkafka 2.0 stops fetching a partition whose queue holds queued.min.messages (100,000) or
 # queued.max.messages.kbytes, and looks again only when its broker thread next wakes: up to
 # 1 s later. A reader slower than the fetcher but faster than that queue per second waits
-# out that second again and again. The same run with a queue ten times as deep:
+# out that second again and again. The same run with both limits raised (10x and 8x):
 deep_queue=(-X queued.min.messages=1000000 -X queued.max.messages.kbytes=131072)
 deep_consume=$(measured "$BIN/tributary" -b "$tributary" bench consume --topic b100-1 --count "$COUNT" "${deep_queue[@]}" | rate)
 read -r deep_consume_cpu deep_consume_client_cpu < "$WORK/cpu"
@@ -279,7 +279,7 @@ below() {
   echo "read them at $kcat_rate msgs/s, using $kcat_cpu s of CPU to tributaryd's $kcat_broker_cpu s."
   echo "\`tributary bench consume\` fills its buffer, and then librdkafka's queue, because it handles a"
   echo "message more slowly than librdkafka fetches one; librdkafka 2.0 then stops fetching until its"
-  echo "broker thread next wakes, up to a second later. With that queue ten times as deep"
+  echo "broker thread next wakes, up to a second later. With both limits raised, 10x and 8x"
   echo "(\`${deep_queue[*]}\`) it read them at ${deep_consume% *} msgs/s, using $deep_consume_client_cpu s of CPU."
   echo
   echo "Raw fetch: \`scripts/fetch-throughput.py HOST TOPIC\` — Fetch v4, one request at a time, each"
