@@ -22,7 +22,7 @@ build-release: deps
 ## test: everything CI runs. Installs what is missing, builds, runs every test.
 test: deps deps-python
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/swift-test-watchdog.sh
 	$(MAKE) fuzz-replay
 	$(MAKE) fuzz FUZZ_SECONDS=30 FUZZ_SEED=1
 	$(MAKE) test-clients
