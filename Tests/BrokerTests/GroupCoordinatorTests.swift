@@ -49,7 +49,7 @@ struct CoordinatorFixture {
         let a = await newMemberId(), b = await newMemberId()
         async let joinA = coordinator.join(joinInput(a, rebalance: rebalance))
         async let joinB = coordinator.join(joinInput(b, rebalance: rebalance))
-        try await Task.sleep(for: .milliseconds(50))
+        await waitForMembers(2)
         clock.advance(initialDelayMs + 1)
         await coordinator.tick()
         let (ja, _) = await (joinA, joinB)
@@ -72,6 +72,16 @@ struct CoordinatorFixture {
         let first = await coordinator.join(joinInput(protocols: protocols))
         #expect(first.errorCode == GroupErrorCode.memberIdRequired.rawValue)
         return first.memberId
+    }
+
+    /// Waits until group "g" lists `count` members. A join started with `async let` or a
+    /// `Task` need not have reached the coordinator when the next line runs (under `make test`
+    /// the whole suite shares two threads), and which join came first decides the leader.
+    func waitForMembers(_ count: Int) async {
+        for _ in 0..<3_000 {
+            if await coordinator.describe(groupId: "g").members.count >= count { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
 
@@ -100,7 +110,7 @@ struct CoordinatorFixture {
         let b = await f.newMemberId(protocols: ["roundrobin"])
         async let joinA = f.coordinator.join(f.joinInput(a, protocols: ["range", "roundrobin"]))
         async let joinB = f.coordinator.join(f.joinInput(b, protocols: ["roundrobin"]))
-        try await Task.sleep(for: .milliseconds(50))
+        await f.waitForMembers(2)
         f.clock.advance(3_001)
         await f.coordinator.tick()
         let (ja, jb) = await (joinA, joinB)
@@ -124,7 +134,7 @@ struct CoordinatorFixture {
         let a = await f.stableGroupOfOne()
         let b = await f.newMemberId()
         async let joinB = f.coordinator.join(f.joinInput(b))
-        try await Task.sleep(for: .milliseconds(50))
+        await f.waitForMembers(2)
         #expect(await f.coordinator.describe(groupId: "g").state == .preparingRebalance)
         #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 1, memberId: a) == GroupErrorCode.rebalanceInProgress.rawValue)
         #expect(await f.coordinator.heartbeat(groupId: "g", generationId: 0, memberId: a) == GroupErrorCode.illegalGeneration.rawValue)
@@ -147,7 +157,7 @@ struct CoordinatorFixture {
         let a = await f.stableGroupOfOne()
         let b = await f.newMemberId()
         let firstJoin = Task { await f.coordinator.join(f.joinInput(b)) }
-        try await Task.sleep(for: .milliseconds(50))
+        await f.waitForMembers(2)
         let secondJoin = Task { await f.coordinator.join(f.joinInput(b)) }
         // b's first JoinGroup is answered as soon as the second one replaces it.
         let replaced = try #require(await answer(of: firstJoin))
@@ -173,9 +183,10 @@ struct CoordinatorFixture {
         defer { f.cleanUp() }
         let fenced = GroupErrorCode.fencedInstanceId.rawValue
         async let joinA = f.coordinator.join(f.joinInput(instance: "i-a"))
+        await f.waitForMembers(1)  // a joins first, so a leads
         let b = await f.newMemberId()
         async let joinB = f.coordinator.join(f.joinInput(b))
-        try await Task.sleep(for: .milliseconds(50))
+        await f.waitForMembers(2)
         f.clock.advance(1_001)
         await f.coordinator.tick()
         let (ja, jb) = await (joinA, joinB)
@@ -330,7 +341,7 @@ struct CoordinatorFixture {
         _ = await f.coordinator.sync(groupId: "g", generationId: 1, memberId: a, assignments: [:])
         let b = await f.newMemberId()
         async let joinB = f.coordinator.join(f.joinInput(b, session: 60_000, rebalance: 5_000))
-        try await Task.sleep(for: .milliseconds(50))
+        await f.waitForMembers(2)
         f.clock.advance(5_001)  // a never rejoins
         await f.coordinator.tick()
         let joined = await joinB
