@@ -141,14 +141,15 @@ consume() { compare "$1" "$BIN/tributary" -b BOOT bench consume --topic "$2" --c
 consume "consume 100 B from the beginning, 1 partition" b100-1
 consume "consume 1 KiB from the beginning, 1 partition" b1k-1
 # Long enough to be a rate rather than a start-up time; only tributaryd keeps this much.
-long_consume=$(measured "$BIN/tributary" -b "$tributary" bench consume --topic b100-1 --count "$COUNT" | rate)
+long_read() { measured "$BIN/tributary" -b "$tributary" bench consume --topic b100-1 --count "$COUNT" "$@" | rate; }
+long_consume=$(long_read)
 read -r long_consume_cpu long_consume_client_cpu < "$WORK/cpu"
 # librdkafka 2.0 stops fetching a partition whose queue holds queued.min.messages (100,000) or
 # queued.max.messages.kbytes, and looks again only when its broker thread next wakes: up to
 # 1 s later. A reader slower than the fetcher but faster than that queue per second waits
 # out that second again and again. The same run with both limits raised (10x and 8x):
 deep_queue=(-X queued.min.messages=1000000 -X queued.max.messages.kbytes=131072)
-deep_consume=$(measured "$BIN/tributary" -b "$tributary" bench consume --topic b100-1 --count "$COUNT" "${deep_queue[@]}" | rate)
+deep_consume=$(long_read "${deep_queue[@]}")
 read -r deep_consume_cpu deep_consume_client_cpu < "$WORK/cpu"
 
 # The broker's side, without a client library: raw Produce requests that resend one prebuilt

@@ -15,6 +15,9 @@ public enum FileDescriptorLimit {
     public struct Limits: Sendable, Equatable {
         public var soft: UInt64
         public var hard: UInt64
+
+        /// Whether the hard limit is RLIM_INFINITY: UInt64.max on Linux, Int64.max on Darwin.
+        public var hardIsUnlimited: Bool { hard >= UInt64(Int64.max) }
     }
 
     /// The limits now, or nil when they cannot be read.
@@ -31,12 +34,9 @@ public enum FileDescriptorLimit {
     @discardableResult
     public static func raiseSoftLimit() -> Limits? {
         guard let limits = current() else { return nil }
-        // RLIM_INFINITY is UInt64.max on Linux and Int64.max on Darwin.
-        let unlimited = limits.hard >= UInt64(Int64.max)
-        var candidates: [UInt64] = [limits.hard]
-        if unlimited {
-            candidates = [kernelOpenFileMaximum(), 1 << 20, 1 << 16, 10_240].compactMap { $0 }
-        }
+        let candidates = limits.hardIsUnlimited
+            ? [kernelOpenFileMaximum(), 1 << 20, 1 << 16, 10_240].compactMap { $0 }
+            : [limits.hard]
         for target in candidates where target > limits.soft {
             var limit = rlimit(rlim_cur: rlim_t(target), rlim_max: rlim_t(limits.hard))
             if setrlimit(resource, &limit) == 0 { break }

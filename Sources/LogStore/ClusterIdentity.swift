@@ -50,8 +50,13 @@ public enum ClusterIdentity {
 
     /// The file's contents without surrounding whitespace, or nil when it does not exist.
     private static func read(_ path: String) throws(LogStoreError) -> String? {
-        guard access(path, F_OK) == 0 else { return nil }
-        let file = try LogFile(path: path, create: false)
+        let file: LogFile
+        do throws(LogStoreError) {
+            file = try LogFile(path: path, create: false)
+        } catch {
+            if case .io(_, _, ENOENT) = error { return nil }
+            throw error
+        }
         let bytes = try file.read(count: Int(min(try file.size(), 4096)), at: 0)
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }),

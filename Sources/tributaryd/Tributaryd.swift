@@ -63,7 +63,7 @@ struct Tributaryd: AsyncParsableCommand {
         }
         let wanted = UInt64(configuration.maxConnections) + Self.descriptorsForFiles
         if limits.soft < wanted {
-            let hard = limits.hard >= UInt64(Int64.max) ? "unlimited" : String(limits.hard)
+            let hard = limits.hardIsUnlimited ? "unlimited" : String(limits.hard)
             logger.warning("open-file limit \(limits.soft) (hard \(hard)) is below --max-connections \(configuration.maxConnections) plus \(Self.descriptorsForFiles) for segment files; raise it (ulimit -n, systemd LimitNOFILE, docker --ulimit nofile)")
         } else {
             logger.info("open-file limit \(limits.soft)")
