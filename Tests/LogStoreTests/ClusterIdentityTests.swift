@@ -27,6 +27,20 @@ import Testing
         #expect(try String(contentsOfFile: dir.path + "/cluster.id", encoding: .utf8) == id)
     }
 
+    /// A cluster id that exists but cannot be read stops the start instead of being replaced.
+    @Test func anUnreadableIdIsAnErrorAndIsLeftAlone() throws {
+        let dir = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path + "/cluster.id", withIntermediateDirectories: false)
+        #expect {
+            try ClusterIdentity.load(directory: dir.path)
+        } throws: { error in
+            guard case let LogStoreError.io(operation, path, _) = error else { return false }
+            return operation == "open" && path.hasSuffix("/cluster.id")
+        }
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/cluster.id", isDirectory: &isDirectory) && isDirectory.boolValue)
+    }
+
     /// The same encoding as Kafka's `Uuid.toString()`: Base64 URL-safe, without padding.
     @Test func idsAreUnpaddedURLSafeBase64OfAVersion4UUID() {
         #expect(ClusterIdentity.base64URL([0xFB, 0xFF, 0xBF]) == "-_-_")

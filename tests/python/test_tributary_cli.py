@@ -96,6 +96,17 @@ def test_bench_passes_librdkafka_properties_and_refuses_bad_ones(broker):
     assert unknown.returncode != 0 and b"no.such.property" in unknown.stderr, unknown
 
 
+def test_bench_consume_passes_librdkafka_properties_and_refuses_bad_ones(broker):
+    cli(broker.bootstrap, "bench", "produce", "--topic", "cli-bench-cx", "--count", "100")
+    out = cli(broker.bootstrap, "bench", "consume", "--topic", "cli-bench-cx", "--count", "100",
+              "-X", "queued.min.messages=1000").stdout.decode()
+    assert out.startswith("100 messages in "), out
+    malformed = cli(broker.bootstrap, "bench", "consume", "--topic", "cli-bench-cx", "-X", "queued.min.messages", check=False)
+    assert malformed.returncode != 0 and b"-X takes key=value" in malformed.stderr, malformed
+    unknown = cli(broker.bootstrap, "bench", "consume", "--topic", "cli-bench-cx", "-X", "no.such.property=1", check=False)
+    assert unknown.returncode != 0 and b"no.such.property" in unknown.stderr, unknown
+
+
 def test_describing_or_reading_a_missing_topic_does_not_create_it(broker):
     """The admin client asks the broker not to auto-create what it looks up (librdkafka's
     producer-type handles otherwise do), so a typo is reported, not created."""
