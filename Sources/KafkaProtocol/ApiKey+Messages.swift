@@ -21,8 +21,10 @@ extension ApiKey {
         case .deleteTopics: DeleteTopicsRequest.self
         case .initProducerId: InitProducerIdRequest.self
         case .describeConfigs: DescribeConfigsRequest.self
+        case .alterConfigs: AlterConfigsRequest.self
         case .createPartitions: CreatePartitionsRequest.self
         case .deleteGroups: DeleteGroupsRequest.self
+        case .incrementalAlterConfigs: IncrementalAlterConfigsRequest.self
         }
     }
 }

@@ -18,8 +18,10 @@ public enum ApiKey: Int16, Sendable, CaseIterable, CustomStringConvertible {
     case deleteTopics = 20
     case initProducerId = 22
     case describeConfigs = 32
+    case alterConfigs = 33
     case createPartitions = 37
     case deleteGroups = 42
+    case incrementalAlterConfigs = 44
 
     public var description: String {
         switch self {
@@ -41,8 +43,10 @@ public enum ApiKey: Int16, Sendable, CaseIterable, CustomStringConvertible {
         case .deleteTopics: "DeleteTopics"
         case .initProducerId: "InitProducerId"
         case .describeConfigs: "DescribeConfigs"
+        case .alterConfigs: "AlterConfigs"
         case .createPartitions: "CreatePartitions"
         case .deleteGroups: "DeleteGroups"
+        case .incrementalAlterConfigs: "IncrementalAlterConfigs"
         }
     }
 
@@ -68,8 +72,10 @@ public enum ApiKey: Int16, Sendable, CaseIterable, CustomStringConvertible {
         case .deleteTopics: 0...3
         case .initProducerId: 0...1
         case .describeConfigs: 0...2
+        case .alterConfigs: 0...1
         case .createPartitions: 0...1
         case .deleteGroups: 0...1
+        case .incrementalAlterConfigs: 0...0
         }
     }
 }
