@@ -95,16 +95,34 @@ extension LogStore {
         }
     }
 
-    /// Replaces a topic's config overrides (IncrementalAlterConfigs-style callers merge first).
+    /// Replaces a topic's config overrides.
     public func setConfig(_ name: String, overrides: [String: String]) throws(LogStoreError) {
-        let config = try defaults.applying(overrides)
-        try topics.withLock { (topics) throws(LogStoreError) in
+        try alterConfig(name) { _ in overrides }
+    }
+
+    /// Changes a topic's config overrides: `change` maps the current overrides to the new
+    /// ones under the topics lock, so two concurrent alters cannot lose each other's keys.
+    /// The result is validated before anything is written, and with `validateOnly` nothing
+    /// is; otherwise `topic.json` is replaced atomically and every partition takes the new
+    /// settings at once (a new `segment.bytes` applies from the next roll, a new
+    /// `retention.ms` at the next retention pass). Returns the new overrides.
+    @discardableResult
+    public func alterConfig(_ name: String, validateOnly: Bool = false,
+                            _ change: ([String: String]) throws(LogStoreError) -> [String: String]) throws(LogStoreError) -> [String: String] {
+        try topics.withLock { (topics) throws(LogStoreError) -> [String: String] in
             guard var topic = topics[name] else { throw LogStoreError.unknownTopicOrPartition(topic: name, partition: -1) }
+            let overrides = try change(topic.overrides)
+            let config = try defaults.applying(overrides)
+            if validateOnly { return overrides }
             try TopicMetadata(id: topic.id, partitions: topic.partitions.count, config: overrides)
                 .write(directory: topicsDirectory + "/" + name)
             topic.overrides = overrides
             for partition in topic.partitions { partition.update(config: config) }
             topics[name] = topic
+            logger.info("altered topic config", metadata: [
+                "topic": "\(name)", "overrides": "\(overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
+            ])
+            return overrides
         }
     }
 
