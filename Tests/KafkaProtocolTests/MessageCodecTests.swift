@@ -92,6 +92,39 @@ enum Samples {
         var deleteTopics = DeleteTopicsRequest()
         deleteTopics.topicNames = ["x", "y"]
 
+        var alter = AlterConfigsRequest()
+        var alterResource = AlterConfigsRequest.Resource()
+        alterResource.resourceType = 2
+        alterResource.resourceName = "orders"
+        var alterConfig = AlterConfigsRequest.Config()
+        alterConfig.name = "retention.ms"
+        alterConfig.value = "1000"
+        alterResource.configs = [alterConfig, AlterConfigsRequest.Config()]
+        alter.resources = [alterResource]
+        alter.validateOnly = true
+
+        var incremental = IncrementalAlterConfigsRequest()
+        var incrementalResource = IncrementalAlterConfigsRequest.Resource()
+        incrementalResource.resourceType = 2
+        incrementalResource.resourceName = "orders"
+        var deleteKey = IncrementalAlterConfigsRequest.Config()
+        deleteKey.name = "retention.ms"
+        deleteKey.operation = IncrementalAlterConfigsRequest.Operation.delete.rawValue
+        var appendKey = IncrementalAlterConfigsRequest.Config()
+        appendKey.name = "cleanup.policy"
+        appendKey.operation = IncrementalAlterConfigsRequest.Operation.append.rawValue
+        appendKey.value = "delete"
+        incrementalResource.configs = [deleteKey, appendKey]
+        incremental.resources = [incrementalResource]
+
+        var alterResponse = AlterConfigsResponse()
+        var alterResult = AlterConfigsResponse.Result()
+        alterResult.errorCode = 40
+        alterResult.errorMessage = "retention.ms must be an integer"
+        alterResult.resourceType = 2
+        alterResult.resourceName = "orders"
+        alterResponse.results = [alterResult, AlterConfigsResponse.Result()]
+
         return [
             ("ApiVersionsResponse", ApiKey.apiVersions.supportedVersions, ApiVersionsResponse.supported()),
             ("ProduceRequest", ApiKey.produce.supportedVersions, produce),
@@ -105,6 +138,9 @@ enum Samples {
             ("DescribeConfigsRequest", ApiKey.describeConfigs.supportedVersions, describe),
             ("OffsetFetchRequest", 2...5, offsetFetch),
             ("DeleteTopicsRequest", ApiKey.deleteTopics.supportedVersions, deleteTopics),
+            ("AlterConfigsRequest", ApiKey.alterConfigs.supportedVersions, alter),
+            ("AlterConfigsResponse", ApiKey.alterConfigs.supportedVersions, alterResponse),
+            ("IncrementalAlterConfigsRequest", ApiKey.incrementalAlterConfigs.supportedVersions, incremental),
         ]
     }
 }

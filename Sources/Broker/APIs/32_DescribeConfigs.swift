@@ -4,6 +4,7 @@ import LogStore
 extension KafkaBroker {
     static let topicResource: Int8 = 2
     static let brokerResource: Int8 = 4
+    static let brokerLoggerResource: Int8 = 8
 
     /// DescribeConfigs: topic configs (overrides as TOPIC_CONFIG, the rest as
     /// DEFAULT_CONFIG) and the broker's own settings.

@@ -68,8 +68,11 @@ extension KafkaBroker: KafkaRequestHandler {
         case .deleteTopics: try await offloaded { () throws(KafkaProtocolError) in try self.handleDeleteTopics(request) }
         case .initProducerId: try await offloaded { () throws(KafkaProtocolError) in try self.handleInitProducerId(request) }
         case .describeConfigs: try handleDescribeConfigs(request)
+        case .alterConfigs: try await offloaded { () throws(KafkaProtocolError) in try self.handleAlterConfigs(request) }
         case .createPartitions: try await offloaded { () throws(KafkaProtocolError) in try self.handleCreatePartitions(request) }
         case .deleteGroups: try await handleDeleteGroups(request)
+        case .incrementalAlterConfigs:
+            try await offloaded { () throws(KafkaProtocolError) in try self.handleIncrementalAlterConfigs(request) }
         }
     }
 
