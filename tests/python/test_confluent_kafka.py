@@ -114,3 +114,62 @@ def test_unsupported_topic_configs_are_refused_with_invalid_config(broker):
         with pytest.raises(Exception) as refused:
             future.result(30)
         assert refused.value.args[0].code() == 40  # INVALID_CONFIG
+
+
+def test_incremental_alter_configs_changes_single_keys_and_the_topic_uses_them(broker):
+    from confluent_kafka import KafkaError, KafkaException
+    from confluent_kafka.admin import AlterConfigOpType, ConfigEntry, ConfigSource
+
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    name = f"ck-alter-{uuid.uuid4().hex[:8]}"
+    configs = {"retention.ms": "5000", "segment.ms": "60000"}
+    for future in admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1, config=configs)]).values():
+        future.result(30)
+
+    def alter(*entries):
+        resource = ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=list(entries))
+        return admin.incremental_alter_configs([resource])[resource]
+
+    alter(ConfigEntry("max.message.bytes", "2048", incremental_operation=AlterConfigOpType.SET),
+          ConfigEntry("retention.ms", None, incremental_operation=AlterConfigOpType.DELETE)).result(30)
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name)
+    described = admin.describe_configs([resource])[resource].result(30)
+    assert described["max.message.bytes"].value == "2048"
+    assert described["max.message.bytes"].source == ConfigSource.DYNAMIC_TOPIC_CONFIG.value
+    assert described["retention.ms"].value == "604800000" and described["retention.ms"].is_default
+    assert described["segment.ms"].value == "60000"
+
+    # Refusals name the bad key and change nothing.
+    for entries, code in [
+        ([ConfigEntry("segment.ms", "1000", incremental_operation=AlterConfigOpType.SET),
+          ConfigEntry("retention.ms", "soon", incremental_operation=AlterConfigOpType.SET)], KafkaError.INVALID_CONFIG),
+        ([ConfigEntry("cleanup.policy", "compact", incremental_operation=AlterConfigOpType.APPEND)], KafkaError.INVALID_CONFIG),
+        ([ConfigEntry("retention.ms", "1", incremental_operation=AlterConfigOpType.APPEND)], KafkaError.INVALID_CONFIG),
+    ]:
+        with pytest.raises(KafkaException) as refused:
+            alter(*entries).result(30)
+        assert refused.value.args[0].code() == code, refused.value
+    assert admin.describe_configs([resource])[resource].result(30)["segment.ms"].value == "60000"
+
+    # The partition took the new limit at once: a batch over 2048 bytes is refused (one
+    # flush each, so the two records travel in separate batches).
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "acks": "all"})
+    reports = []
+    for value in (b"x" * 4096, b"fits"):
+        producer.produce(name, value=value, on_delivery=lambda error, message: reports.append(error))
+        assert producer.flush(30) == 0
+    assert [e.code() if e else None for e in reports] == [KafkaError.MSG_SIZE_TOO_LARGE, None]
+
+
+def test_legacy_alter_configs_replaces_the_whole_set(broker):
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    name = f"ck-legacy-alter-{uuid.uuid4().hex[:8]}"
+    for future in admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1,
+                                                config={"retention.ms": "5000"})]).values():
+        future.result(30)
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name, set_config={"segment.ms": "60000"})
+    admin.alter_configs([resource])[resource].result(30)
+    described = admin.describe_configs([ConfigResource(ConfigResource.Type.TOPIC, name)])
+    configs = list(described.values())[0].result(30)
+    assert configs["segment.ms"].value == "60000" and not configs["segment.ms"].is_default
+    assert configs["retention.ms"].value == "604800000" and configs["retention.ms"].is_default

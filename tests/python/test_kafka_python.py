@@ -82,3 +82,23 @@ def test_min_insync_replicas_above_one_fails_acks_all_only(broker):
     leader_only = KafkaProducer(bootstrap_servers=broker.bootstrap, acks=1)
     assert leader_only.send(name, value=b"kept").get(timeout=30).offset == 0
     leader_only.close()
+
+
+@pytest.mark.parametrize("incremental", [True, False])
+def test_alter_configs_sets_one_key_and_keeps_the_others(broker, incremental):
+    # Without IncrementalAlterConfigs, kafka-python re-sends every other dynamic key itself.
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    name = create_topic(broker, "kp-alter", {"retention.ms": "5000"})
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    result = admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name, configs={"segment.ms": "60000"})],
+                                 incremental=incremental)
+    assert result == {"topic": {name: "OK"}}
+    refused = admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name, configs={"retention.ms": "soon"})],
+                                  incremental=incremental)
+    assert "InvalidConfig" in refused["topic"][name] and "retention.ms" in refused["topic"][name]
+    # Only the keys that differ from their defaults: both overrides, nothing else.
+    modified = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])["topic"][name]
+    assert sorted(modified) == ["retention.ms", "segment.ms"], modified
+    assert modified["segment.ms"]["value"] == "60000" and modified["retention.ms"]["value"] == "5000"
+    admin.close()
