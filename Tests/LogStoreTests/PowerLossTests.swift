@@ -24,6 +24,8 @@ import Testing
         var producerIds: [Int64] = []
         /// The id writer 0 writes its batches under, as an idempotent producer.
         var idempotentProducer: Int64?
+        /// The highest log start DeleteRecords answered per partition: deleted must stay deleted.
+        var lowWatermarks: [Int32: Int64] = [:]
     }
 
     /// What the writers and the task that cuts the power share.
@@ -47,7 +49,15 @@ import Testing
         try await powerCut(seed: seed, retention: true)
     }
 
-    func powerCut(seed: Int, retention: Bool) async throws {
+    /// The same with DeleteRecords moving log starts meanwhile, often into a segment: records
+    /// it answered for must stay deleted, and the recovered log must still hold everything
+    /// acknowledged from its start on.
+    @Test(arguments: 200..<210)
+    func acknowledgedWritesAndDeletionsSurviveAPowerCut(seed: Int) async throws {
+        try await powerCut(seed: seed, retention: false, deleteRecords: true)
+    }
+
+    func powerCut(seed: Int, retention: Bool, deleteRecords: Bool = false) async throws {
         var random = SeededGenerator(seed: UInt64(seed) &* 7919)
         let live = TemporaryDirectory()
         let trace = try #require(SyncTrace.start(under: live.path))
@@ -77,6 +87,24 @@ import Testing
                     return nil
                 }
             }
+            if deleteRecords {
+                group.addTask {
+                    var random = SeededGenerator(seed: UInt64(seed) &+ 2)
+                    while !run.stop.load(ordering: .acquiring) {
+                        let partition = Int32.random(in: 0..<Self.partitions, using: &random)
+                        let log = try store.partition("orders", partition)
+                        let (start, end) = (log.logStartOffset, log.highWatermark)
+                        do {
+                            let low = try log.deleteRecords(before: Int64.random(in: start...end, using: &random))
+                            run.acknowledged.withLock { $0.lowWatermarks[partition] = max($0.lowWatermarks[partition] ?? 0, low) }
+                        } catch LogStoreError.closed {
+                            return nil
+                        }
+                        try await Task.sleep(for: .milliseconds(3))
+                    }
+                    return nil
+                }
+            }
             group.addTask {
                 defer { run.stop.store(true, ordering: .releasing) }
                 while run.acknowledged.withLock({ $0.appends.count }) < cutAfter { try await Task.sleep(for: .milliseconds(1)) }
@@ -101,6 +129,7 @@ import Testing
             let log = try recovered.partition("orders", partition)
             let start = log.logStartOffset
             #expect(start <= liveStarts[Int(partition)], "seed \(seed): recovery dropped more than retention did")
+            #expect(start >= before.lowWatermarks[partition] ?? 0, "seed \(seed): records deleted before the cut came back")
             let bytes = try log.readAll(from: start)
             let headers = try batches(in: bytes)
             var next = headers.first?.baseOffset ?? start
@@ -271,5 +300,31 @@ extension PowerLossTests {
         #expect(try recovered.append(makeBatch(tag: 3)).baseOffset == 2)
         try await recovered.sync(upTo: 3)
         try restarted.close()
+    }
+}
+
+extension PowerLossTests {
+    /// DeleteRecords up to appends nothing had fsync'd yet: its checkpoint must not become
+    /// durable before the records below it, or a power cut could leave the log ending below
+    /// its own start, with the deleted records' offsets handed out again.
+    @Test(arguments: 0..<5)
+    func recordsDeletedUpToUnsyncedAppendsStayDeletedAfterAPowerCut(seed: Int) throws {
+        let live = TemporaryDirectory()
+        let trace = try #require(SyncTrace.start(under: live.path))
+        defer { trace.stop() }
+        let store = try LogStore(directory: live.path)
+        try store.createTopic("orders", partitions: 1)
+        let log = try store.partition("orders", 0)
+        for tag in 0..<20 { _ = try log.append(makeBatch(count: 3, tag: tag)) }
+        #expect(try log.deleteRecords(before: 45) == 45)
+        let image = TemporaryDirectory()
+        var random = SeededGenerator(seed: UInt64(seed))
+        try trace.materializeCrash(at: image.path, using: &random)
+        store.simulateCrash()
+
+        let recovered = try LogStore(directory: image.path)
+        let kept = try recovered.partition("orders", 0)
+        #expect(kept.logStartOffset == 45 && kept.highWatermark >= 45, "seed \(seed): start \(kept.logStartOffset), end \(kept.highWatermark)")
+        try recovered.close()
     }
 }

@@ -27,6 +27,8 @@ struct LogLoader {
         var recoveryPoint: Int64
         /// Offsets of the producer snapshot files in the directory, ascending.
         var snapshotOffsets: [Int64]
+        /// The log start DeleteRecords set, at most the log end.
+        var recordsDeletedBelow: Int64
     }
 
     func load(cleanShutdown: Bool) throws(LogStoreError) -> Loaded {
@@ -67,10 +69,18 @@ struct LogLoader {
             try AtomicFile.syncDirectory(directory)
         }
         let nextOffset = segments[segments.count - 1].nextOffset
+        // DeleteRecords fsyncs what lies below its checkpoint first, so this only clamps a
+        // checkpoint that a lying disk or a hand-edited directory made larger than the log.
+        let recordsDeletedBelow = min(LogStartCheckpoint.read(directory: directory), nextOffset)
+        // A crash between the checkpoint and deleting the segments wholly below it.
+        while segments.count > 1, segments[1].baseOffset <= recordsDeletedBelow {
+            logger.info("deleting segment \(segments[0].baseOffset), which lies below the log start \(recordsDeletedBelow)")
+            segments.removeFirst().deleteFiles()
+        }
         let (producers, snapshotOffsets) = try rebuildProducerState(segments: segments, nextOffset: nextOffset)
         let recoveryPoint = min(cleanShutdown ? nextOffset : checkpoint, nextOffset)
         return Loaded(segments: segments, producers: producers, recoveryPoint: max(recoveryPoint, segments[0].baseOffset),
-                      snapshotOffsets: snapshotOffsets)
+                      snapshotOffsets: snapshotOffsets, recordsDeletedBelow: recordsDeletedBelow)
     }
 
     private func createDirectory() throws(LogStoreError) {

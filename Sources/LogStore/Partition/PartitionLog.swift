@@ -45,10 +45,13 @@ public final class PartitionLog: Sendable {
         var closed = false
         /// Set by the first failed flush; from then on appends and syncs fail with it.
         var storageFailure: LogStoreError?
+        /// Where DeleteRecords put the log start (`log-start-offset`); it can lie inside the
+        /// first segment, whose earlier records are then no longer served.
+        var recordsDeletedBelow: Int64 = 0
 
         var active: LogSegment { segments[segments.count - 1] }
         var nextOffset: Int64 { active.nextOffset }
-        var logStartOffset: Int64 { segments[0].baseOffset }
+        var logStartOffset: Int64 { max(segments[0].baseOffset, recordsDeletedBelow) }
     }
 
     /// Opens (recovering if needed) or creates the partition in `directory`.
@@ -68,6 +71,7 @@ public final class PartitionLog: Sendable {
                             durableOffset: loaded.recoveryPoint, checkpointedOffset: loaded.recoveryPoint,
                             lastCheckpointMs: clock() - Self.checkpointPhase(of: partition),
                             snapshotFiles: ProducerSnapshotFiles(existing: loaded.snapshotOffsets))
+        initial.recordsDeletedBelow = loaded.recordsDeletedBelow
         if !cleanShutdown {
             // What recovery found past the checkpoint may be only in the page cache (the
             // process died, the machine did not), and its truncations and deletions are not
