@@ -19,6 +19,7 @@ extension ApiKey {
         case .apiVersions: ApiVersionsRequest.self
         case .createTopics: CreateTopicsRequest.self
         case .deleteTopics: DeleteTopicsRequest.self
+        case .deleteRecords: DeleteRecordsRequest.self
         case .initProducerId: InitProducerIdRequest.self
         case .describeConfigs: DescribeConfigsRequest.self
         case .alterConfigs: AlterConfigsRequest.self

@@ -16,6 +16,7 @@ public enum ApiKey: Int16, Sendable, CaseIterable, CustomStringConvertible {
     case apiVersions = 18
     case createTopics = 19
     case deleteTopics = 20
+    case deleteRecords = 21
     case initProducerId = 22
     case describeConfigs = 32
     case alterConfigs = 33
@@ -41,6 +42,7 @@ public enum ApiKey: Int16, Sendable, CaseIterable, CustomStringConvertible {
         case .apiVersions: "ApiVersions"
         case .createTopics: "CreateTopics"
         case .deleteTopics: "DeleteTopics"
+        case .deleteRecords: "DeleteRecords"
         case .initProducerId: "InitProducerId"
         case .describeConfigs: "DescribeConfigs"
         case .alterConfigs: "AlterConfigs"
@@ -70,6 +72,7 @@ public enum ApiKey: Int16, Sendable, CaseIterable, CustomStringConvertible {
         case .apiVersions: 0...2
         case .createTopics: 0...4
         case .deleteTopics: 0...3
+        case .deleteRecords: 0...1
         case .initProducerId: 0...1
         case .describeConfigs: 0...2
         case .alterConfigs: 0...1

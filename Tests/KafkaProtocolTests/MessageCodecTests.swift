@@ -117,6 +117,26 @@ enum Samples {
         incrementalResource.configs = [deleteKey, appendKey]
         incremental.resources = [incrementalResource]
 
+        var deleteRecords = DeleteRecordsRequest()
+        var deleteRecordsTopic = DeleteRecordsRequest.Topic()
+        deleteRecordsTopic.name = "orders"
+        var deleteRecordsPartition = DeleteRecordsRequest.Partition()
+        deleteRecordsPartition.partitionIndex = 3
+        deleteRecordsPartition.offset = -1
+        deleteRecordsTopic.partitions = [deleteRecordsPartition, DeleteRecordsRequest.Partition()]
+        deleteRecords.topics = [deleteRecordsTopic]
+        deleteRecords.timeoutMs = 30_000
+
+        var deletedRecords = DeleteRecordsResponse()
+        var deletedTopic = DeleteRecordsResponse.Topic()
+        deletedTopic.name = "orders"
+        var deletedPartition = DeleteRecordsResponse.Partition()
+        deletedPartition.partitionIndex = 3
+        deletedPartition.lowWatermark = 42
+        deletedPartition.errorCode = 1
+        deletedTopic.partitions = [deletedPartition]
+        deletedRecords.topics = [deletedTopic]
+
         var alterResponse = AlterConfigsResponse()
         var alterResult = AlterConfigsResponse.Result()
         alterResult.errorCode = 40
@@ -138,6 +158,8 @@ enum Samples {
             ("DescribeConfigsRequest", ApiKey.describeConfigs.supportedVersions, describe),
             ("OffsetFetchRequest", 2...5, offsetFetch),
             ("DeleteTopicsRequest", ApiKey.deleteTopics.supportedVersions, deleteTopics),
+            ("DeleteRecordsRequest", ApiKey.deleteRecords.supportedVersions, deleteRecords),
+            ("DeleteRecordsResponse", ApiKey.deleteRecords.supportedVersions, deletedRecords),
             ("AlterConfigsRequest", ApiKey.alterConfigs.supportedVersions, alter),
             ("AlterConfigsResponse", ApiKey.alterConfigs.supportedVersions, alterResponse),
             ("IncrementalAlterConfigsRequest", ApiKey.incrementalAlterConfigs.supportedVersions, incremental),

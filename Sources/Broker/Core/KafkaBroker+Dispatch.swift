@@ -66,6 +66,7 @@ extension KafkaBroker: KafkaRequestHandler {
         case .apiVersions: respond(request, ApiVersionsResponse.supported())
         case .createTopics: try await offloaded { () throws(KafkaProtocolError) in try self.handleCreateTopics(request) }
         case .deleteTopics: try await offloaded { () throws(KafkaProtocolError) in try self.handleDeleteTopics(request) }
+        case .deleteRecords: try await offloaded { () throws(KafkaProtocolError) in try self.handleDeleteRecords(request) }
         case .initProducerId: try await offloaded { () throws(KafkaProtocolError) in try self.handleInitProducerId(request) }
         case .describeConfigs: try handleDescribeConfigs(request)
         case .alterConfigs: try await offloaded { () throws(KafkaProtocolError) in try self.handleAlterConfigs(request) }
