@@ -173,3 +173,46 @@ def test_legacy_alter_configs_replaces_the_whole_set(broker):
     configs = list(described.values())[0].result(30)
     assert configs["segment.ms"].value == "60000" and not configs["segment.ms"].is_default
     assert configs["retention.ms"].value == "604800000" and configs["retention.ms"].is_default
+
+
+def test_delete_records_moves_the_low_watermark_for_every_reader(broker):
+    from confluent_kafka import KafkaError, KafkaException
+
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    name = f"ck-delete-records-{uuid.uuid4().hex[:8]}"
+    for future in admin.create_topics([NewTopic(name, num_partitions=2, replication_factor=1)]).values():
+        future.result(30)
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "acks": "all"})
+    for i in range(100):
+        producer.produce(name, value=b"v-%d" % i, partition=i % 2)
+    assert producer.flush(30) == 0
+
+    futures = admin.delete_records([TopicPartition(name, 0, 30), TopicPartition(name, 1, -1)])
+    low = {tp.partition: future.result(30).low_watermark for tp, future in futures.items()}
+    assert low == {0: 30, 1: 50}
+    consumer = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": f"dr-{uuid.uuid4().hex}"})
+    assert consumer.get_watermark_offsets(TopicPartition(name, 0), timeout=10) == (30, 50)
+    assert consumer.get_watermark_offsets(TopicPartition(name, 1), timeout=10) == (50, 50)
+    consumer.close()
+    messages = read_partition(broker.bootstrap, name, 0, 20)
+    assert [m.offset() for m in messages] == list(range(30, 50))
+    assert messages[0].value() == b"v-60"
+
+    # Past the high watermark is refused, and nothing moves.
+    future = admin.delete_records([TopicPartition(name, 0, 51)])[TopicPartition(name, 0, 51)]
+    with pytest.raises(KafkaException) as refused:
+        future.result(30)
+    assert refused.value.args[0].code() == KafkaError.OFFSET_OUT_OF_RANGE
+
+
+def test_delete_records_survives_kill_9(broker):
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    name = f"ck-delete-records-restart-{uuid.uuid4().hex[:8]}"
+    for future in admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)]).values():
+        future.result(30)
+    produce(broker.bootstrap, name, 10)
+    list(admin.delete_records([TopicPartition(name, 0, 7)]).values())[0].result(30)
+    broker.kill()
+    broker.start()
+    messages = read_partition(broker.bootstrap, name, 0, 3)
+    assert [m.offset() for m in messages] == [7, 8, 9]

@@ -102,3 +102,24 @@ def test_alter_configs_sets_one_key_and_keeps_the_others(broker, incremental):
     assert sorted(modified) == ["retention.ms", "segment.ms"], modified
     assert modified["segment.ms"]["value"] == "60000" and modified["retention.ms"]["value"] == "5000"
     admin.close()
+
+
+def test_delete_records_then_read_from_the_new_start(broker):
+    name = create_topic(broker, "kp-delete-records", {})
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all")
+    for i in range(20):
+        producer.send(name, value=b"v-%d" % i, partition=0)
+    producer.flush(30)
+    producer.close()
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    result = admin.delete_records({TopicPartition(name, 0): 12})
+    assert [entry["low_watermark"] for entry in result.values()] == [12], result
+    admin.close()
+    consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=10_000)
+    partition = TopicPartition(name, 0)
+    consumer.assign([partition])
+    assert consumer.beginning_offsets([partition]) == {partition: 12}
+    consumer.seek_to_beginning(partition)
+    values = [message.value for message in itertools.islice(consumer, 8)]
+    assert values == [b"v-%d" % i for i in range(12, 20)]
+    consumer.close()
