@@ -213,7 +213,7 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { () throws(KafkaError) in try body() }) }
         }
@@ -221,7 +221,7 @@ public final class KafkaAdmin: Sendable {
 
     // MARK: Plumbing
 
-    private func runAdmin(timeout: Duration, expecting type: Int32,
+    func runAdmin(timeout: Duration, expecting type: Int32,
                           start: (OpaquePointer, OpaquePointer) -> Void,
                           result: (OpaquePointer) throws(KafkaError) -> Void) throws(KafkaError) {
         guard let queue = rd_kafka_queue_new(handle.pointer) else { throw KafkaError.invalid("no admin queue") }

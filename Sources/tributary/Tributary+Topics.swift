@@ -4,8 +4,8 @@ import KafkaClient
 extension Tributary {
     struct Topics: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List, create, describe and delete topics.",
-            subcommands: [List.self, Create.self, Describe.self, Delete.self])
+            abstract: "List, create, describe and delete topics, and delete records from them.",
+            subcommands: [List.self, Create.self, Describe.self, Delete.self, DeleteRecords.self])
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List topics.")
@@ -70,6 +70,43 @@ extension Tributary {
                     print("deleted topic \(name)")
                 } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
             }
+        }
+    }
+}
+
+extension Tributary.Topics {
+    /// DeleteRecords: what `kafka-delete-records` does, one offset for the chosen partitions.
+    struct DeleteRecords: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete-records",
+            abstract: "Delete a topic's records below an offset; readers then start at that offset.")
+        @OptionGroup var cluster: ClusterOptions
+        @Argument var name: String
+        @Option(parsing: .unconditional, help: "Delete the records below this offset; -1 deletes all of them.") var before: Int64
+        @Option(name: .customLong("partition"), help: "A partition to delete from (repeatable; default: every partition).")
+        var partitions: [Int32] = []
+
+        func validate() throws {
+            guard before >= -1 else { throw ValidationError("--before must be an offset or -1, got \(before)") }
+            guard partitions.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--partition must not be negative") }
+        }
+
+        func run() async throws {
+            do {
+                let admin = try cluster.admin()
+                var chosen = partitions
+                if chosen.isEmpty {
+                    guard let topic = try await admin.describeTopics(name, timeout: cluster.timeoutDuration).first(where: { $0.name == name }),
+                          topic.error == nil
+                    else { throw CLIError("topic \(name) does not exist") }
+                    chosen = topic.partitions
+                }
+                let deleted = try await admin.deleteRecords(chosen.map { KafkaTopicPartition(topic: name, partition: $0, offset: before) },
+                                                            timeout: cluster.timeoutDuration)
+                for partition in deleted { print("\(name)[\(partition.partition)]: records now start at \(partition.offset)") }
+            } catch let error as CLIError {
+                throw error
+            } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
         }
     }
 }

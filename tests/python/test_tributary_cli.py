@@ -141,3 +141,26 @@ def test_tributaryd_takes_numbers_and_booleans_from_its_config_file(broker_facto
         result = subprocess.run([os.path.join(ROOT, ".build", "debug", "tributaryd"), "--config", str(settings)],
                                 capture_output=True, timeout=60)
         assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_delete_records_moves_where_readers_start(broker):
+    cli(broker.bootstrap, "topics", "create", "cli-delete-records", "--partitions", "2")
+    lines = "".join(f"line {i}\n" for i in range(20)).encode()
+    cli(broker.bootstrap, "produce", "cli-delete-records", stdin=lines)
+    described = cli(broker.bootstrap, "topics", "describe", "cli-delete-records").stdout.decode()
+    ends = {int(row.split()[0]): int(row.split()[2]) for row in described.splitlines()[2:]}
+    assert sum(ends.values()) == 20, described
+
+    out = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "2", "--partition", "0").stdout.decode()
+    assert out == "cli-delete-records[0]: records now start at 2\n"
+    out = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "-1").stdout.decode()
+    assert out.splitlines() == [f"cli-delete-records[{p}]: records now start at {ends[p]}" for p in (0, 1)]
+    described = cli(broker.bootstrap, "topics", "describe", "cli-delete-records").stdout.decode()
+    assert [row.split()[1:] for row in described.splitlines()[2:]] == [[str(ends[p]), str(ends[p])] for p in (0, 1)]
+
+    past_end = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "999", check=False)
+    assert past_end.returncode != 0 and b"OFFSET_OUT_OF_RANGE" in past_end.stderr.upper().replace(b" ", b"_"), past_end.stderr
+    missing = cli(broker.bootstrap, "topics", "delete-records", "never-was", "--before", "1", check=False)
+    assert missing.returncode != 0 and b"never-was does not exist" in missing.stderr, missing.stderr
+    negative = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "-7", check=False)
+    assert negative.returncode != 0 and b"--before must be an offset or -1" in negative.stderr
