@@ -39,6 +39,17 @@ import Testing
             #expect(groups.first?.members.first?.assignment.map(\.partition).sorted() == [0, 1])
             let offsets = try await admin.groupOffsets("admin-g", topics: ["admin-orders"])
             #expect(offsets.map(\.lag) == [3, nil])
+
+            let deleted = try await admin.deleteRecords([
+                KafkaTopicPartition(topic: "admin-orders", partition: 1, offset: KafkaOffset.end),
+                KafkaTopicPartition(topic: "admin-orders", partition: 0, offset: 3),
+            ])
+            #expect(deleted == [KafkaTopicPartition(topic: "admin-orders", partition: 0, offset: 3),
+                                KafkaTopicPartition(topic: "admin-orders", partition: 1, offset: 5)])
+            #expect(try await admin.watermarks(topic: "admin-orders", partition: 0) == (3, 5))
+            await #expect(throws: KafkaError.self) {
+                try await admin.deleteRecords([KafkaTopicPartition(topic: "admin-orders", partition: 0, offset: 6)])
+            }
         }
     }
 }
