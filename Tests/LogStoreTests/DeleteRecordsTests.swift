@@ -1,4 +1,5 @@
 import Foundation
+import KafkaProtocol
 import Testing
 @testable import LogStore
 
@@ -51,6 +52,26 @@ import Testing
         #expect(try log.offset(for: .timestamp(0))?.offset == 31)
         #expect(try log.offset(for: .timestamp(15_000))?.offset == 31)
         #expect(try log.offset(for: .timestamp(16_000))?.offset == 32)
+        try store.close()
+    }
+
+    /// The batch that holds the log start can have its only late-enough records below it:
+    /// the lookup goes on to the batches after it rather than answer with the start.
+    @Test func aTimestampLookupLooksPastTheBatchThatHoldsTheLogStart() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore(directory: dir.path)
+        try store.createTopic("t", partitions: 1)
+        let log = try store.partition("t", 0)
+        var straddling = RecordBatchBuilder(firstTimestamp: 5_000)
+        straddling.append(key: nil, value: [1], timestampDelta: 0)
+        straddling.append(key: nil, value: [2], timestampDelta: -4_000)
+        _ = try log.append(straddling.build())
+        _ = try log.append(makeBatch(count: 2, timestamp: 2_000))
+        _ = try log.append(makeBatch(count: 2, timestamp: 4_000))
+        try log.deleteRecords(before: 1)
+        #expect(try log.offset(for: .timestamp(3_000))?.offset == 4)
+        #expect(try log.offset(for: .timestamp(1_000))?.offset == 1)
+        #expect(try log.offset(for: .timestamp(6_000)) == nil)
         try store.close()
     }
 

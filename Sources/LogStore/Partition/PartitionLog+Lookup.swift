@@ -46,26 +46,35 @@ extension LogSegment {
     /// Scans batches from `position` for the first record with timestamp ≥ `target` and
     /// offset ≥ `floor`.
     func firstRecord(atOrAfter target: Int64, from position: Int64, end: Int64, notBelow floor: Int64 = 0) throws(LogStoreError) -> (offset: Int64, timestamp: Int64)? {
-        var scanner = BatchScanner(file: log, end: end, validate: false)
-        var found: (header: RecordBatchHeader, position: Int64)?
-        _ = try scanner.scan(from: position, expectedOffset: baseOffset) { (header, at) throws(LogStoreError) in
-            if found == nil, header.maxTimestamp >= target, header.lastOffset >= floor { found = (header, at) }
-        }
-        guard let (header, at) = found else { return nil }
-        // Under LogAppendTime every record of a batch has its append time, `maxTimestamp`.
-        guard header.compression == CompressionCodec.none, !header.usesLogAppendTime else {
+        var from = position
+        while true {
+            var scanner = BatchScanner(file: log, end: end, validate: false)
+            var found: (header: RecordBatchHeader, position: Int64)?
+            _ = try scanner.scan(from: from, expectedOffset: baseOffset) { (header, at) throws(LogStoreError) in
+                if found == nil, header.maxTimestamp >= target, header.lastOffset >= floor { found = (header, at) }
+            }
+            guard let (header, at) = found else { return nil }
+            // Under LogAppendTime every record of a batch has its append time, `maxTimestamp`.
+            guard header.compression == CompressionCodec.none, !header.usesLogAppendTime else {
+                return (max(header.baseOffset, floor), header.maxTimestamp)
+            }
+            let bytes = try log.read(count: header.totalSize, at: at)
+            let records = try? bytes.withUnsafeBytes { raw in
+                try Record.decodeAll(UnsafeRawBufferPointer(rebasing: raw[RecordBatchHeader.size...]), count: Int(header.recordCount))
+            }
+            // Timestamps and deltas are the producer's bytes: wrapping arithmetic, as Kafka's
+            // `long`s do, so a hostile batch cannot trap the broker.
+            for record in records ?? [] where header.firstTimestamp &+ record.timestampDelta >= target
+                && header.baseOffset &+ Int64(record.offsetDelta) >= floor {
+                return (header.baseOffset &+ Int64(record.offsetDelta), header.firstTimestamp &+ record.timestampDelta)
+            }
+            // The batch holding the log start may have its late records only below it: look
+            // on from the next batch (once: every later batch lies wholly above the start).
+            if records != nil, header.baseOffset < floor {
+                from = at + Int64(header.totalSize)
+                continue
+            }
             return (max(header.baseOffset, floor), header.maxTimestamp)
         }
-        let bytes = try log.read(count: header.totalSize, at: at)
-        let records = try? bytes.withUnsafeBytes { raw in
-            try Record.decodeAll(UnsafeRawBufferPointer(rebasing: raw[RecordBatchHeader.size...]), count: Int(header.recordCount))
-        }
-        // Timestamps and deltas are the producer's bytes: wrapping arithmetic, as Kafka's
-        // `long`s do, so a hostile batch cannot trap the broker.
-        for record in records ?? [] where header.firstTimestamp &+ record.timestampDelta >= target
-            && header.baseOffset &+ Int64(record.offsetDelta) >= floor {
-            return (header.baseOffset &+ Int64(record.offsetDelta), header.firstTimestamp &+ record.timestampDelta)
-        }
-        return (max(header.baseOffset, floor), header.maxTimestamp)
     }
 }
