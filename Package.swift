@@ -151,9 +151,11 @@ let package = Package(
         // Starts an in-process tributaryd for the test targets.
         .target(
             name: "TestSupport",
-            dependencies: ["Broker", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Broker", "CDispatchKick", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
+        // Keeps libdispatch's pool from stranding a job in the test process (see its source).
+        .target(name: "CDispatchKick", path: "Tests/CDispatchKick", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "TestSupport"]),
         .testTarget(name: "CarShopTests", dependencies: ["CarShop", "KafkaClient", "TestSupport"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
