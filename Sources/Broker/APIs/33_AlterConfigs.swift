@@ -18,11 +18,7 @@ extension KafkaBroker {
                     guard let value = config.value else { throw .invalidRequest("null value not supported for \(config.name)") }
                     overrides[config.name] = value
                 }
-                do throws(LogStoreError) {
-                    try store.alterConfig(resource.resourceName, validateOnly: request.validateOnly) { _ in overrides }
-                } catch {
-                    throw ConfigAlterationRefusal(error)
-                }
+                try alterTopicConfig(resource.resourceName, validateOnly: request.validateOnly) { _ in overrides }
             }
         }
         countErrors(.alterConfigs, response.results.map(\.errorCode))

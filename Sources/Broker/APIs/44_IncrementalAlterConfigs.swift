@@ -14,7 +14,7 @@ extension KafkaBroker {
         response.results = request.resources.enumerated().map { index, resource in
             alterConfigsResult(type: resource.resourceType, name: resource.resourceName, namedAgain: repeated.contains(index),
                                keys: resource.configs.map(\.name)) { () throws(ConfigAlterationRefusal) in
-                var changes: [(name: String, operation: IncrementalAlterConfigsRequest.Operation, value: String?)] = []
+                var changes: [ConfigChange] = []
                 for config in resource.configs {
                     guard let operation = IncrementalAlterConfigsRequest.Operation(rawValue: config.operation) else {
                         throw .invalidRequest("unknown operation \(config.operation) for \(config.name)")
@@ -25,34 +25,39 @@ extension KafkaBroker {
                     changes.append((config.name, operation, config.value))
                 }
                 let defaults = store.defaults.asStrings
-                do throws(LogStoreError) {
-                    try store.alterConfig(resource.resourceName, validateOnly: request.validateOnly) { (current) throws(LogStoreError) in
-                        var overrides = current
-                        for change in changes {
-                            switch change.operation {
-                            case .set: overrides[change.name] = change.value
-                            case .delete: overrides[change.name] = nil
-                            case .append, .subtract:
-                                guard Self.listValuedTopicConfigs.contains(change.name) else {
-                                    throw defaults[change.name] == nil
-                                        ? .invalidConfig("unknown topic config '\(change.name)'")
-                                        : .invalidConfig("\(change.name) is not a list: APPEND and SUBTRACT apply to cleanup.policy only")
-                                }
-                                let old = Self.listItems(overrides[change.name] ?? defaults[change.name] ?? "")
-                                let given = Self.listItems(change.value ?? "")
-                                let new = change.operation == .append ? old + given.filter { !old.contains($0) } : old.filter { !given.contains($0) }
-                                overrides[change.name] = new.joined(separator: ",")
-                            }
-                        }
-                        return overrides
-                    }
-                } catch {
-                    throw ConfigAlterationRefusal(error)
+                try alterTopicConfig(resource.resourceName, validateOnly: request.validateOnly) { (current) throws(LogStoreError) in
+                    try Self.applying(changes, to: current, defaults: defaults)
                 }
             }
         }
         countErrors(.incrementalAlterConfigs, response.results.map(\.errorCode))
         return respond(incoming, response)
+    }
+
+    typealias ConfigChange = (name: String, operation: IncrementalAlterConfigsRequest.Operation, value: String?)
+
+    /// `current` overrides with `changes` made in order; APPEND and SUBTRACT start from the
+    /// default when the key has no override.
+    static func applying(_ changes: [ConfigChange], to current: [String: String],
+                         defaults: [String: String]) throws(LogStoreError) -> [String: String] {
+        var overrides = current
+        for change in changes {
+            switch change.operation {
+            case .set: overrides[change.name] = change.value
+            case .delete: overrides[change.name] = nil
+            case .append, .subtract:
+                guard listValuedTopicConfigs.contains(change.name) else {
+                    throw defaults[change.name] == nil
+                        ? .invalidConfig("unknown topic config '\(change.name)'")
+                        : .invalidConfig("\(change.name) is not a list: APPEND and SUBTRACT apply to cleanup.policy only")
+                }
+                let old = listItems(overrides[change.name] ?? defaults[change.name] ?? "")
+                let given = listItems(change.value ?? "")
+                let new = change.operation == .append ? old + given.filter { !old.contains($0) } : old.filter { !given.contains($0) }
+                overrides[change.name] = new.joined(separator: ",")
+            }
+        }
+        return overrides
     }
 
     /// The topic configs whose values are comma-separated lists (Kafka's `ConfigDef.Type.LIST`).

@@ -49,6 +49,17 @@ extension KafkaBroker {
         return result
     }
 
+    /// Changes topic `name`'s overrides through `LogStore.alterConfig`, a store refusal
+    /// becoming this resource's answer.
+    func alterTopicConfig(_ name: String, validateOnly: Bool,
+                          _ change: ([String: String]) throws(LogStoreError) -> [String: String]) throws(ConfigAlterationRefusal) {
+        do throws(LogStoreError) {
+            try store.alterConfig(name, validateOnly: validateOnly, change)
+        } catch {
+            throw ConfigAlterationRefusal(error)
+        }
+    }
+
     /// The positions of resources that an earlier position of the same request already named.
     static func repeatedResources(_ resources: [(type: Int8, name: String)]) -> Set<Int> {
         var seen = Set<String>()
