@@ -34,11 +34,7 @@ extension PartitionLog {
                 }
             }
         }.get()
-        if !deleted.isEmpty {
-            // As after retention: the recovery point must not name an offset before the log start.
-            try flushNow(persistAllIndexes: false, snapshot: false)
-            for segment in deleted { segment.deleteFiles() }
-        }
+        try deleteFiles(ofRemoved: deleted)
         let newStart = logStartOffset
         logger.info("deleted records below \(newStart) (\(deleted.count) whole segment(s))")
         return newStart

@@ -40,11 +40,17 @@ extension PartitionLog {
             return removed
         }
         if !deleted.isEmpty {
-            // The recovery point must never name an offset before the log start.
-            try flushNow(persistAllIndexes: false, snapshot: false)
-            for segment in deleted { segment.deleteFiles() }
+            try deleteFiles(ofRemoved: deleted)
             logger.info("retention deleted \(deleted.count) segment(s); log start is now \(logStartOffset)")
         }
         return deleted.count
+    }
+
+    /// Deletes the files of segments already taken off the list (retention, DeleteRecords).
+    /// A flush comes first: the recovery point must never name an offset before the log start.
+    func deleteFiles(ofRemoved segments: [LogSegment]) throws(LogStoreError) {
+        guard !segments.isEmpty else { return }
+        try flushNow(persistAllIndexes: false, snapshot: false)
+        for segment in segments { segment.deleteFiles() }
     }
 }
