@@ -83,7 +83,7 @@ extension Tributary.Topics {
         @OptionGroup var cluster: ClusterOptions
         @Argument var name: String
         @Option(parsing: .unconditional, help: "Delete the records below this offset; -1 deletes all of them.") var before: Int64
-        @Option(name: .customLong("partition"), help: "A partition to delete from (repeatable; default: every partition).")
+        @Option(name: .customLong("partition"), parsing: .unconditionalSingleValue, help: "A partition to delete from (repeatable; default: every partition).")
         var partitions: [Int32] = []
 
         func validate() throws {

@@ -164,3 +164,5 @@ def test_delete_records_moves_where_readers_start(broker):
     assert missing.returncode != 0 and b"never-was does not exist" in missing.stderr, missing.stderr
     negative = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "-7", check=False)
     assert negative.returncode != 0 and b"--before must be an offset or -1" in negative.stderr
+    bad_partition = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "1", "--partition", "-1", check=False)
+    assert bad_partition.returncode != 0 and b"--partition must not be negative" in bad_partition.stderr
