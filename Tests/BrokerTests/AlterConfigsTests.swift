@@ -75,6 +75,24 @@ import TestSupport
         }
     }
 
+    @Test func resourcesOtherThanTopicsAreRefusedByBothAPIs() async throws {
+        try await withBroker { port, _, _ in
+            let client = try WireClient(port: port)
+            for type: Int8 in [4, 8, 99] {
+                var resource = topic("0", [("retention.ms", .set, "1")])
+                resource.resourceType = type
+                let incremental = try await client.send(.incrementalAlterConfigs, 0, incremental([resource]), expecting: IncrementalAlterConfigsResponse.self)
+                #expect(incremental.results.map(\.errorCode) == [42] && incremental.results[0].resourceType == type, "type \(type)")
+                var legacyResource = legacy("0", ["retention.ms": "1"])
+                legacyResource.resourceType = type
+                var request = AlterConfigsRequest()
+                request.resources = [legacyResource]
+                let answered = try await client.send(.alterConfigs, 1, request, expecting: AlterConfigsResponse.self)
+                #expect(answered.results.map(\.errorCode) == [42] && answered.results[0].errorMessage?.isEmpty == false, "type \(type)")
+            }
+        }
+    }
+
     @Test func alterConfigsReplacesTheWholeSetAndRefusesNullValues() async throws {
         try await withBroker { port, _, _ in
             let client = try WireClient(port: port)
