@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # Tributary: tributaryd, report-service, carshop and tributary in one image.
-# Build stage: the same `make build-release` target CI and developers use.
+# Build stage: the same `make build-release` target CI and developers use. The packages are
+# exactly what `make deps` (scripts/install-deps.sh) checks for, so make installs nothing more.
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      librdkafka-dev libsqlite3-dev pkg-config make \
+      librdkafka-dev libsqlite3-dev pkg-config curl make \
  && rm -rf /var/lib/apt/lists/*
 # Resolve dependencies in their own layer so source edits do not refetch them.
 COPY Package.swift ./

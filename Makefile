@@ -3,15 +3,17 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BENCH_DIR ?= $(CURDIR)/.bench-data
 
-.PHONY: all deps deps-python build build-release test test-clients crashtest loadtest fuzz fuzz-replay bench run clean
+.PHONY: all deps deps-test build build-release test test-clients crashtest loadtest fuzz fuzz-replay bench run clean
 
 all: build
 
+## deps: what the build and `make run` need (librdkafka-dev, libsqlite3-dev, pkg-config, curl).
 deps:
 	@scripts/install-deps.sh
 
-deps-python:
-	@scripts/install-deps.sh --python
+## deps-test: that, plus kcat, chromium and the Python venv of real Kafka clients.
+deps-test:
+	@scripts/install-deps.sh --test
 
 build: deps
 	$(SWIFT) build
@@ -20,7 +22,7 @@ build-release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## test: everything CI runs. Installs what is missing, builds, runs every test.
-test: deps deps-python
+test: deps-test
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/swift-test-watchdog.sh
 	$(MAKE) fuzz-replay
@@ -28,7 +30,7 @@ test: deps deps-python
 	$(MAKE) test-clients
 
 ## test-clients: real Kafka clients (kcat, kafka-python, confluent-kafka, aiokafka) against tributaryd.
-test-clients: deps-python
+test-clients: deps-test
 	$(SWIFT) build --product tributaryd
 	$(SWIFT) build --product tributary
 	$(SWIFT) build --product carshop
@@ -37,7 +39,7 @@ test-clients: deps-python
 
 ## crashtest: CYCLES (default 20) rounds of kill -9 under load, checking every acknowledged record.
 CYCLES ?= 20
-crashtest: deps-python
+crashtest: deps-test
 	$(SWIFT) build --product tributaryd
 	cd tests/python && CYCLES=$(CYCLES) ../../.venv/bin/python crashtest.py
 
@@ -45,7 +47,7 @@ crashtest: deps-python
 ## topic and a stalled consumer for DURATION seconds; metadata must answer in < 100 ms (p99).
 ## Against the release build, as deployed: a debug build's event loops saturate here.
 DURATION ?= 30
-loadtest: deps-python
+loadtest: deps-test
 	$(SWIFT) build $(RELEASE_FLAGS) --product tributaryd
 	cd tests/python && TRIBUTARYD=$(CURDIR)/.build/release/tributaryd DURATION=$(DURATION) ../../.venv/bin/python loadtest.py
 
@@ -73,7 +75,7 @@ fuzz-replay:
 	.build/debug/fuzz-segment Fuzz/corpus/segment
 
 ## bench: tributaryd vs librdkafka's mock cluster and the raw limits, into docs/benchmarks.md.
-bench: build-release deps-python
+bench: build-release deps-test
 	mkdir -p $(BENCH_DIR)
 	BENCH_DIR=$(BENCH_DIR) scripts/bench.sh
 	rm -rf $(BENCH_DIR)
