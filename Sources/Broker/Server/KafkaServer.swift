@@ -80,18 +80,25 @@ public final class KafkaServer: Service, Sendable {
         // made in the initializer traps when dropped unused, which is what happens to one
         // still queued in the accept stream when the listener is cancelled or stops
         // (swift-nio#2637): a client connecting during shutdown could crash the broker.
+        //
+        // No `childChannelOption`s: NIO reports a child option that fails as an error on the
+        // listener, which ends its accept stream and with it the broker. Options set here fail
+        // one connection only when set in the initializer (NIO drops a child whose initializer
+        // fails).
         let server: NIOAsyncChannel<any Channel, Never>
         do {
             server = try await ServerBootstrap(group: eventLoopGroup)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.autoRead, value: false)
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.addKafkaFrameDecoder(maximumFrameSize: configuration.maximumFrameSize)
-                        try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
-                        return channel
+                        do {
+                            try Self.configureAccepted(channel, maximumFrameSize: configuration.maximumFrameSize)
+                            return channel
+                        } catch {
+                            channel.close(promise: nil)
+                            throw error
+                        }
                     }
                 }
         } catch {
@@ -149,6 +156,19 @@ public final class KafkaServer: Service, Sendable {
 }
 
 extension KafkaServer {
+    /// Sets up an accepted socket before it is registered: it does not read until its task
+    /// is ready, sends small responses at once, and frames requests.
+    static func configureAccepted(_ channel: any Channel, maximumFrameSize: Int) throws {
+        guard let options = channel.syncOptions else { throw ChannelError.operationUnsupported }
+        try options.setOption(.autoRead, value: false)
+        // A TCP-level option: `.socketOption(.tcp_nodelay)` would be SOL_SOCKET's option 1,
+        // SO_DEBUG, which only root may set. It failed every connection of an unprivileged
+        // broker (as in the Docker image), and took the broker down with it.
+        try options.setOption(.tcpOption(.tcp_nodelay), value: 1)
+        try channel.addKafkaFrameDecoder(maximumFrameSize: maximumFrameSize)
+        try channel.pipeline.syncOperations.addHandler(KafkaResponseEncoder())
+    }
+
     /// Wraps an accepted channel for the connection's task, then turns reading on: nothing
     /// is read before the handler that hands frames to the task is in place.
     static func startReading(_ channel: any Channel) async throws -> NIOAsyncChannel<ByteBuffer, KafkaResponseFrame> {
@@ -189,9 +209,10 @@ final class ConnectionRegistry: Sendable {
     func nextId() -> UInt64 { ids.add(1, ordering: .relaxed).newValue }
     func add(_ id: UInt64, _ channel: any Channel) { channels.withLock { $0[id] = channel } }
     func remove(_ id: UInt64) { _ = channels.withLock { $0.removeValue(forKey: id) } }
+    var all: [any Channel] { channels.withLock { Array($0.values) } }
     func requestStarted() { pending.add(1, ordering: .relaxed) }
     func requestFinished() { pending.subtract(1, ordering: .relaxed) }
     func closeAll() {
-        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+        for channel in all { channel.close(promise: nil) }
     }
 }
