@@ -31,6 +31,9 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// for delivery reports to drain it, then queue again.
     public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
 
+    /// CreateTopics named a topic the cluster already has (TOPIC_ALREADY_EXISTS, 36).
+    public var isTopicAlreadyExists: Bool { code == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue }
+
     /// Throws unless `error` is NO_ERROR.
     static func check(_ error: rd_kafka_resp_err_t, _ context: @autoclosure () -> String = "") throws(KafkaError) {
         guard error != RD_KAFKA_RESP_ERR_NO_ERROR else { return }

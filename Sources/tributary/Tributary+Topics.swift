@@ -25,6 +25,9 @@ extension Tributary {
             @Option var partitions: Int32 = 1
             @Option(name: .customLong("replication-factor")) var replicationFactor: Int32 = 1
             @Option(name: .customLong("config"), help: "A topic config key=value (repeatable).") var configs: [String] = []
+            @Flag(name: .customLong("if-not-exists"),
+                  help: "Succeed without changing anything when the topic exists (kafka-topics.sh's flag).")
+            var ifNotExists = false
 
             func run() async throws {
                 let configs = Dictionary(try keyValues(configs, option: "--config"), uniquingKeysWith: { $1 })
@@ -32,6 +35,9 @@ extension Tributary {
                     try await cluster.admin().createTopic(name, partitions: partitions, replicationFactor: replicationFactor,
                                                           configs: configs, timeout: cluster.timeoutDuration)
                     print("created topic \(name) with \(partitions) partition(s)")
+                } catch let error as KafkaError where ifNotExists && error.isTopicAlreadyExists {
+                    // Its partitions and configs may differ from those asked for: as with Kafka's tool.
+                    print("topic \(name) already exists")
                 } catch { throw explain(error, bootstrap: cluster.bootstrapServers) }
             }
         }

@@ -166,3 +166,16 @@ def test_delete_records_moves_where_readers_start(broker):
     assert negative.returncode != 0 and b"--before must be an offset or -1" in negative.stderr
     bad_partition = cli(broker.bootstrap, "topics", "delete-records", "cli-delete-records", "--before", "1", "--partition", "-1", check=False)
     assert bad_partition.returncode != 0 and b"--partition must not be negative" in bad_partition.stderr
+
+
+def test_creating_an_existing_topic_fails_unless_if_not_exists(broker):
+    cli(broker.bootstrap, "topics", "create", "cli-exists", "--partitions", "2")
+    again = cli(broker.bootstrap, "topics", "create", "cli-exists", check=False)
+    assert again.returncode != 0 and b"TOPIC_ALREADY_EXISTS" in again.stderr, again
+    tolerated = cli(broker.bootstrap, "topics", "create", "cli-exists", "--partitions", "5", "--if-not-exists")
+    assert tolerated.stdout == b"topic cli-exists already exists\n"
+    described = cli(broker.bootstrap, "topics", "describe", "cli-exists").stdout.decode()
+    assert described.startswith("topic cli-exists: 2 partition(s)"), described
+    # Other failures are still failures.
+    invalid = cli(broker.bootstrap, "topics", "create", "bad name", "--if-not-exists", check=False)
+    assert invalid.returncode != 0 and b"invalid topic name" in invalid.stderr, invalid
