@@ -28,9 +28,13 @@ COPY --from=build /out/ /usr/local/bin/
 COPY topics.json /etc/tributary/topics.json
 USER tributary
 WORKDIR /var/lib/tributary
-EXPOSE 9092 9644 8081
+# Two Kafka listeners, as Kafka's advertised.listeners: 9092 for containers that know this one
+# as `tributaryd`, 9093 for the host, which publishes it as its own localhost:9092
+# (`docker run -p 9092:9093 -p 9644:9644 tributary`).
+EXPOSE 9092 9093 9644 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD curl -sf http://127.0.0.1:9644/health || exit 1
 ENTRYPOINT ["tributaryd"]
 CMD ["--data-dir", "/var/lib/tributary/data", "--topics", "/etc/tributary/topics.json", \
-     "--listen", "0.0.0.0:9092", "--advertised-listener", "tributaryd:9092", "--http", "0.0.0.0:9644"]
+     "--listen", "0.0.0.0:9092,0.0.0.0:9093", "--advertised-listener", "tributaryd:9092,localhost:9092", \
+     "--http", "0.0.0.0:9644"]

@@ -25,6 +25,7 @@ public struct BrokerApplication: Sendable {
 
     public func run() async throws {
         let configuration = configuration
+        guard !configuration.listeners.isEmpty else { throw BrokerConfigurationError.noListener }
         var storeLogger = logger
         storeLogger[metadataKey: "component"] = "logstore"
         let store = try LogStore(directory: configuration.dataDirectory, defaults: configuration.storeDefaults,
@@ -52,37 +53,42 @@ public struct BrokerApplication: Sendable {
         let coordinator = GroupCoordinator(offsets: store.groupOffsets, logger: logger)
         let broker = KafkaBroker(configuration: configuration, store: store, coordinator: coordinator,
                                  metrics: metrics, clusterId: try ClusterIdentity.load(directory: store.directory), logger: logger)
-        var listener = KafkaServer.Configuration(host: configuration.listenHost, port: configuration.listenPort)
-        listener.maximumFrameSize = configuration.socketRequestMaxBytes
-        listener.maximumConnections = configuration.maxConnections
-        listener.maximumInFlightPerConnection = configuration.maxInFlightRequestsPerConnection
-        listener.maximumInFlightBytesPerConnection = configuration.maxInFlightBytesPerConnection
-        let server = KafkaServer(configuration: listener, handler: broker, logger: logger)
+        let servers = configuration.listeners.indices.map { index in
+            let address = configuration.listeners[index]
+            var listener = KafkaServer.Configuration(host: address.host, port: address.port)
+            listener.listener = index
+            listener.maximumFrameSize = configuration.socketRequestMaxBytes
+            listener.maximumConnections = configuration.maxConnections
+            listener.maximumInFlightPerConnection = configuration.maxInFlightRequestsPerConnection
+            listener.maximumInFlightBytesPerConnection = configuration.maxInFlightBytesPerConnection
+            return KafkaServer(configuration: listener, handler: broker, logger: logger)
+        }
         let kafkaPort = Atomic<Int>(-1)
         let onReady = onReady
         let http = AdminHTTPServer.make(
             host: configuration.httpHost, port: configuration.httpPort, metrics: metrics, store: store,
             isReady: { kafkaPort.load(ordering: .relaxed) >= 0 },
             onRunning: { port in
-                // The Kafka listener binds first; readiness waits for both.
-                let kafka = await server.boundAddress()?.port ?? -1
+                // The Kafka listeners bind first; readiness waits for all of them.
+                let kafka = await servers[0].boundAddress()?.port ?? -1
                 onReady(kafka, port)
             },
             logger: logger)
         let maintenance = MaintenanceService(store: store, coordinator: coordinator,
                                              retentionIntervalMs: configuration.retentionCheckIntervalMs, metrics: metrics,
-                                             server: server)
-        let readiness = ReadinessService(server: server) { port in
-            kafkaPort.store(port, ordering: .relaxed)
+                                             servers: servers)
+        let readiness = ReadinessService(servers: servers) { ports in
+            kafkaPort.store(ports[0], ordering: .relaxed)
+            let listeners = zip(configuration.listeners, ports).map { listener, port in
+                "\(listener.host):\(port) as \(listener.advertisedHost):\(listener.advertisedPort)"
+            }
             logger.info("tributaryd ready", metadata: [
-                "kafka": "\(configuration.listenHost):\(port)",
-                "advertised": "\(configuration.advertisedHost):\(configuration.advertisedPort)",
+                "kafka": "\(listeners.joined(separator: ", "))",
                 "http": "\(configuration.httpHost):\(configuration.httpPort)",
             ])
         }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: server),
+            services: servers.map { .init(service: $0) } + [
                 .init(service: http),
                 .init(service: maintenance),
                 .init(service: readiness, successTerminationBehavior: .ignore),
@@ -93,14 +99,18 @@ public struct BrokerApplication: Sendable {
     }
 }
 
-/// Marks the broker ready once the Kafka listener is bound.
+/// Marks the broker ready once every Kafka listener is bound, with their ports.
 struct ReadinessService: Service {
-    let server: KafkaServer
-    let ready: @Sendable (Int) -> Void
+    let servers: [KafkaServer]
+    let ready: @Sendable ([Int]) -> Void
 
     func run() async throws {
-        guard let port = await server.boundAddress()?.port else { return }
-        ready(port)
+        var ports: [Int] = []
+        for server in servers {
+            guard let port = await server.boundAddress()?.port else { return }
+            ports.append(port)
+        }
+        ready(ports)
     }
 }
 
@@ -111,7 +121,7 @@ struct MaintenanceService: Service {
     let coordinator: GroupCoordinator
     let retentionIntervalMs: Int64
     let metrics: BrokerMetrics
-    let server: KafkaServer
+    let servers: [KafkaServer]
 
     func run() async throws {
         var sinceRetention: Int64 = 0
@@ -119,7 +129,7 @@ struct MaintenanceService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
             await coordinator.tick()
-            metrics.openConnections.set(Double(server.openConnections))
+            metrics.openConnections.set(Double(servers.reduce(0) { $0 + $1.openConnections }))
             ticks += 1
             // Once a second: partitions whose unflushed data reached `flush.ms` get an fsync.
             if ticks % 10 == 0 { store.flushDuePartitions() }

@@ -2,12 +2,28 @@ import LogStore
 
 /// Everything `tributaryd` can be told, with the defaults of SPEC.md.
 public struct BrokerConfiguration: Sendable {
-    /// Kafka listener (`--listen`).
-    public var listenHost = "0.0.0.0"
-    public var listenPort = 9092
-    /// What clients are told to connect to (`--advertised-listener`).
-    public var advertisedHost = "localhost"
-    public var advertisedPort = 9092
+    /// Kafka listeners (`--listen`, `--advertised-listener`). Clients are told the advertised
+    /// address of the listener they came in on, as Kafka's `advertised.listeners`: one for the
+    /// containers' network and one for the host, say.
+    public var listeners = [Listener(host: "0.0.0.0", port: 9092, advertisedHost: "localhost", advertisedPort: 9092)]
+    /// The first listener's address.
+    public var listenHost: String {
+        get { listeners[0].host }
+        set { listeners[0].host = newValue }
+    }
+    public var listenPort: Int {
+        get { listeners[0].port }
+        set { listeners[0].port = newValue }
+    }
+    /// What clients of the first listener are told to connect to.
+    public var advertisedHost: String {
+        get { listeners[0].advertisedHost }
+        set { listeners[0].advertisedHost = newValue }
+    }
+    public var advertisedPort: Int {
+        get { listeners[0].advertisedPort }
+        set { listeners[0].advertisedPort = newValue }
+    }
     /// Data directory (`--data-dir`).
     public var dataDirectory = "./data"
     /// Topics to create at start (`--topics`), like `kafka-topics --create --if-not-exists`.
@@ -54,6 +70,21 @@ public struct BrokerConfiguration: Sendable {
 
     public init() {}
 
+    /// One Kafka listener: where it binds, and the address its clients are told to use.
+    public struct Listener: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var advertisedHost: String
+        public var advertisedPort: Int
+
+        public init(host: String, port: Int, advertisedHost: String, advertisedPort: Int) {
+            self.host = host
+            self.port = port
+            self.advertisedHost = advertisedHost
+            self.advertisedPort = advertisedPort
+        }
+    }
+
     /// Parses `host:port`, accepting `[v6]:port`.
     public static func parseAddress(_ value: String) -> (host: String, port: Int)? {
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
@@ -62,5 +93,16 @@ public struct BrokerConfiguration: Sendable {
         var host = String(value[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}
+
+/// A configuration the broker cannot start with.
+public enum BrokerConfigurationError: Error, CustomStringConvertible {
+    case noListener
+
+    public var description: String {
+        switch self {
+        case .noListener: "no Kafka listener configured"
+        }
     }
 }

@@ -21,8 +21,8 @@ struct Tributaryd: AsyncParsableCommand {
             Precedence: flag > environment > file > default.
             """)
 
-    @Option(help: "Kafka listener address host:port (default 0.0.0.0:9092).") var listen: String?
-    @Option(name: .customLong("advertised-listener"), help: "Address clients are told to use (default localhost:9092).") var advertisedListener: String?
+    @Option(help: "Kafka listener address host:port, or several, comma-separated (default 0.0.0.0:9092).") var listen: String?
+    @Option(name: .customLong("advertised-listener"), help: "Address clients are told to use, one per --listen address (default localhost:9092).") var advertisedListener: String?
     @Option(name: .customLong("data-dir"), help: "Data directory (default ./data).") var dataDir: String?
     @Option(help: "Topics file applied at start (default ./topics.json when it exists).") var topics: String?
     @Option(help: "Admin HTTP address host:port for /health, /ready, /metrics (default 127.0.0.1:9644).") var http: String?
@@ -101,6 +101,27 @@ struct Tributaryd: AsyncParsableCommand {
 }
 
 extension BrokerConfiguration {
+    /// `--listen` and `--advertised-listener`: comma-separated `host:port` lists paired by
+    /// position, as Kafka's `listeners` and `advertised.listeners`. One listener may leave its
+    /// advertised address out (localhost:9092); several must give one each.
+    static func listeners(listen: String, advertised: String?) throws -> [Listener] {
+        func addresses(_ key: String, _ value: String) throws -> [(host: String, port: Int)] {
+            try value.split(separator: ",", omittingEmptySubsequences: false).map { part in
+                let part = part.trimmingCharacters(in: .whitespaces)
+                guard let parsed = parseAddress(part) else {
+                    throw ValidationError("--\(key) must be host:port (or a comma-separated list of them), got '\(value)'")
+                }
+                return parsed
+            }
+        }
+        let bound = try addresses("listen", listen)
+        let told = try advertised.map { try addresses("advertised-listener", $0) } ?? [("localhost", 9092)]
+        guard told.count == bound.count else {
+            throw ValidationError("--advertised-listener must name one address per --listen address: \(bound.count) listener(s), \(told.count) advertised")
+        }
+        return zip(bound, told).map { Listener(host: $0.host, port: $0.port, advertisedHost: $1.host, advertisedPort: $1.port) }
+    }
+
     /// Reads every setting, validating each with a message that names it.
     init(reader: ConfigReader) throws {
         self.init()
@@ -111,8 +132,8 @@ extension BrokerConfiguration {
             }
             return parsed
         }
-        (listenHost, listenPort) = try address("listen", "0.0.0.0:9092")
-        (advertisedHost, advertisedPort) = try address("advertised-listener", "localhost:9092")
+        listeners = try Self.listeners(listen: reader.string(forKey: ConfigKey(["listen"]), default: "0.0.0.0:9092"),
+                                       advertised: reader.string(forKey: ConfigKey(["advertised-listener"])))
         (httpHost, httpPort) = try address("http", "127.0.0.1:9644")
         dataDirectory = reader.string(forKey: ConfigKey(["data-dir"]), default: "./data")
         if let topics = reader.string(forKey: ConfigKey(["topics"])) {

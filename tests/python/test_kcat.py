@@ -38,3 +38,23 @@ def test_consume_from_an_offset_and_the_end(broker):
     assert out.decode().split() == [f"{i}:m{i}" for i in range(90, 100)]
     out = kcat("-b", broker.bootstrap, "-C", "-t", "kcat-offsets", "-o", "-5", "-e", "-f", "%s\n")
     assert out.decode().split() == [f"m{i}" for i in range(95, 100)]
+
+
+def test_each_listener_advertises_its_own_address(broker_factory):
+    """Two listeners, as for a container's network and its host: kcat through either sees the
+    broker under that listener's advertised address, and produces and consumes through it."""
+    from conftest import free_port
+
+    broker = broker_factory()
+    second = free_port()
+    # Later flags win: these replace the fixture's single --listen and --advertised-listener.
+    broker.extra_args = ["--listen", f"127.0.0.1:{broker.port},127.0.0.1:{second}",
+                         "--advertised-listener", f"127.0.0.1:{broker.port},localhost:{second}"]
+    broker.start()
+    first_view = json.loads(kcat("-b", broker.bootstrap, "-L", "-J"))
+    second_view = json.loads(kcat("-b", f"127.0.0.1:{second}", "-L", "-J"))
+    assert [b["name"] for b in first_view["brokers"]] == [broker.bootstrap]
+    assert [b["name"] for b in second_view["brokers"]] == [f"localhost:{second}"]
+    kcat("-b", f"127.0.0.1:{second}", "-P", "-t", "two-listeners", stdin=b"a\nb\n")
+    out = kcat("-b", broker.bootstrap, "-C", "-t", "two-listeners", "-o", "beginning", "-e", "-f", "%s\n")
+    assert out.decode().split() == ["a", "b"]

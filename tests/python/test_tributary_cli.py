@@ -179,3 +179,12 @@ def test_creating_an_existing_topic_fails_unless_if_not_exists(broker):
     # Other failures are still failures.
     invalid = cli(broker.bootstrap, "topics", "create", "bad name", "--if-not-exists", check=False)
     assert invalid.returncode != 0 and b"invalid topic name" in invalid.stderr, invalid
+
+
+def test_tributaryd_wants_one_advertised_address_per_listener(tmp_path):
+    tributaryd = os.path.join(ROOT, ".build", "debug", "tributaryd")
+    for args, message in [(["--listen", "127.0.0.1:0,127.0.0.1:0"], b"one address per --listen address: 2 listener(s), 1 advertised"),
+                          (["--listen", "127.0.0.1:0", "--advertised-listener", "a:1,b:2"], b"2 advertised"),
+                          (["--listen", "127.0.0.1:0,nope"], b"--listen must be host:port")]:
+        result = subprocess.run([tributaryd, "--data-dir", str(tmp_path / "data"), *args], capture_output=True, timeout=60)
+        assert result.returncode != 0 and message in result.stderr, result.stderr

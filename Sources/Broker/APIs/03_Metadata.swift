@@ -8,8 +8,8 @@ extension KafkaBroker {
         var incoming = incoming
         let request = try incoming.decode(MetadataRequest.self)
         var response = MetadataResponse()
-        response.brokers = [MetadataResponse.Broker(nodeId: configuration.nodeId, host: configuration.advertisedHost,
-                                                    port: Int32(configuration.advertisedPort))]
+        let advertised = advertisedAddress(for: incoming.connection)
+        response.brokers = [MetadataResponse.Broker(nodeId: configuration.nodeId, host: advertised.host, port: advertised.port)]
         response.clusterId = clusterId
         response.controllerId = configuration.nodeId
         let names = request.topics.map { $0.map(\.name) } ?? store.listTopics().map(\.name)

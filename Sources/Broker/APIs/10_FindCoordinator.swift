@@ -13,8 +13,7 @@ extension KafkaBroker {
             response.port = -1
         } else {
             response.nodeId = configuration.nodeId
-            response.host = configuration.advertisedHost
-            response.port = Int32(configuration.advertisedPort)
+            (response.host, response.port) = advertisedAddress(for: incoming.connection)
         }
         return respond(incoming, response)
     }

@@ -6,6 +6,8 @@ public struct ConnectionContext: Sendable {
     public var id: UInt64
     /// The client's address, for logs.
     public var remoteAddress: String
+    /// Which of the broker's listeners it came in on (`KafkaServer.Configuration.listener`).
+    public var listener = 0
     /// A Produce, OffsetCommit or LeaveGroup request's place in the connection's order of
     /// writes; nil for other requests.
     public var writeTurn: WriteTurn?

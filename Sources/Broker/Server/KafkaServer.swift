@@ -12,6 +12,8 @@ public final class KafkaServer: Service, Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
+        /// This listener's place among the broker's, given to each of its connections.
+        public var listener = 0
         /// `socket.request.max.bytes`: larger frames close the connection.
         public var maximumFrameSize: Int = 100 * 1024 * 1024
         /// Pipelined requests a connection may have pending before the broker stops reading it.
@@ -120,7 +122,8 @@ public final class KafkaServer: Service, Sendable {
                             continue
                         }
                         let context = ConnectionContext(id: connections.nextId(),
-                                                        remoteAddress: channel.remoteAddress.map { "\($0)" } ?? "?")
+                                                        remoteAddress: channel.remoteAddress.map { "\($0)" } ?? "?",
+                                                        listener: configuration.listener)
                         connections.add(context.id, channel)
                         group.addTask { [self] in
                             defer { connections.remove(context.id) }
