@@ -6,24 +6,6 @@ public struct BrokerConfiguration: Sendable {
     /// address of the listener they came in on, as Kafka's `advertised.listeners`: one for the
     /// containers' network and one for the host, say.
     public var listeners = [Listener(host: "0.0.0.0", port: 9092, advertisedHost: "localhost", advertisedPort: 9092)]
-    /// The first listener's address.
-    public var listenHost: String {
-        get { listeners[0].host }
-        set { listeners[0].host = newValue }
-    }
-    public var listenPort: Int {
-        get { listeners[0].port }
-        set { listeners[0].port = newValue }
-    }
-    /// What clients of the first listener are told to connect to.
-    public var advertisedHost: String {
-        get { listeners[0].advertisedHost }
-        set { listeners[0].advertisedHost = newValue }
-    }
-    public var advertisedPort: Int {
-        get { listeners[0].advertisedPort }
-        set { listeners[0].advertisedPort = newValue }
-    }
     /// Data directory (`--data-dir`).
     public var dataDirectory = "./data"
     /// Topics to create at start (`--topics`), like `kafka-topics --create --if-not-exists`.

@@ -124,7 +124,12 @@ func withServer<T: Sendable>(
         let port = try #require(await server.boundAddress()?.port)
         let socket = try RawSocket(port: port)
         socket.sendFrame([1, 30, 5])  // 300 ms of work
-        try await Task.sleep(for: .milliseconds(50))
+        // In flight means being handled: a fixed pause was not always enough on a loaded
+        // machine, and a request still unread when shutdown starts is not in flight.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(10))
+        while server.connections.pendingRequests == 0, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.connections.pendingRequests == 1)
         await group.triggerGracefulShutdown()
         #expect(await socket.receiveFrame() == [1, 30, 5])
         #expect(await socket.isClosedByPeer())

@@ -18,10 +18,7 @@ public func withBroker<T: Sendable>(
     var configuration = BrokerConfiguration()
     // Clients follow the advertised address, so it must be the real port: pick a free one.
     let port = try freeLoopbackPort()
-    configuration.listenHost = "127.0.0.1"
-    configuration.listenPort = port
-    configuration.advertisedHost = "127.0.0.1"
-    configuration.advertisedPort = port
+    configuration.listeners = [.init(host: "127.0.0.1", port: port, advertisedHost: "127.0.0.1", advertisedPort: port)]
     configuration.httpPort = 0
     configuration.dataDirectory = directory
     configure(&configuration)
