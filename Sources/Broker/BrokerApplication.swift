@@ -53,6 +53,7 @@ public struct BrokerApplication: Sendable {
         let coordinator = GroupCoordinator(offsets: store.groupOffsets, logger: logger)
         let broker = KafkaBroker(configuration: configuration, store: store, coordinator: coordinator,
                                  metrics: metrics, clusterId: try ClusterIdentity.load(directory: store.directory), logger: logger)
+        let tally = ConnectionTally()
         let servers = configuration.listeners.indices.map { index in
             let address = configuration.listeners[index]
             var listener = KafkaServer.Configuration(host: address.host, port: address.port)
@@ -61,7 +62,7 @@ public struct BrokerApplication: Sendable {
             listener.maximumConnections = configuration.maxConnections
             listener.maximumInFlightPerConnection = configuration.maxInFlightRequestsPerConnection
             listener.maximumInFlightBytesPerConnection = configuration.maxInFlightBytesPerConnection
-            return KafkaServer(configuration: listener, handler: broker, logger: logger)
+            return KafkaServer(configuration: listener, handler: broker, tally: tally, logger: logger)
         }
         let kafkaPort = Atomic<Int>(-1)
         let onReady = onReady
@@ -76,7 +77,7 @@ public struct BrokerApplication: Sendable {
             logger: logger)
         let maintenance = MaintenanceService(store: store, coordinator: coordinator,
                                              retentionIntervalMs: configuration.retentionCheckIntervalMs, metrics: metrics,
-                                             servers: servers)
+                                             tally: tally)
         let readiness = ReadinessService(servers: servers) { ports in
             kafkaPort.store(ports[0], ordering: .relaxed)
             let listeners = zip(configuration.listeners, ports).map { listener, port in
@@ -121,7 +122,7 @@ struct MaintenanceService: Service {
     let coordinator: GroupCoordinator
     let retentionIntervalMs: Int64
     let metrics: BrokerMetrics
-    let servers: [KafkaServer]
+    let tally: ConnectionTally
 
     func run() async throws {
         var sinceRetention: Int64 = 0
@@ -129,7 +130,7 @@ struct MaintenanceService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
             await coordinator.tick()
-            metrics.openConnections.set(Double(servers.reduce(0) { $0 + $1.openConnections }))
+            metrics.openConnections.set(Double(tally.count))
             ticks += 1
             // Once a second: partitions whose unflushed data reached `flush.ms` get an fsync.
             if ticks % 10 == 0 { store.flushDuePartitions() }

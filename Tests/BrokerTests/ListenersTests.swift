@@ -23,6 +23,22 @@ import TestSupport
         }
     }
 
+    /// `--max-connections` is the broker's, as Kafka's `max.connections`: a client of the
+    /// second listener is refused while the first holds the only connection allowed.
+    @Test func theConnectionLimitCountsEveryListener() async throws {
+        let second = try freeLoopbackPort()
+        try await withBroker(configure: { configuration in
+            configuration.maxConnections = 1
+            configuration.listeners.append(.init(host: "127.0.0.1", port: second, advertisedHost: "127.0.0.1", advertisedPort: second))
+        }) { port, _, _ in
+            let first = try WireClient(port: port)
+            _ = try await first.send(.metadata, 8, MetadataRequest(), expecting: MetadataResponse.self)
+            let refused = try RawSocket(port: second)
+            #expect(await refused.isClosedByPeer())
+            _ = try await first.send(.metadata, 8, MetadataRequest(), expecting: MetadataResponse.self)
+        }
+    }
+
     @Test func aBrokerWithoutListenersDoesNotStart() async throws {
         await #expect(throws: BrokerConfigurationError.self) {
             try await withBroker(configure: { $0.listeners = [] }) { _, _, _ in }

@@ -21,7 +21,8 @@ public final class KafkaServer: Service, Sendable {
         /// Request bytes a connection may have pending before the broker stops reading it
         /// (a single larger request is still served, alone).
         public var maximumInFlightBytesPerConnection: Int = 64 * 1024 * 1024
-        /// Connections beyond this are closed on accept.
+        /// Connections beyond this, counted across every listener sharing the server's
+        /// `ConnectionTally`, are closed on accept.
         public var maximumConnections: Int = 10_000
         /// How long shutdown waits for in-flight requests.
         public var shutdownGracePeriod: Duration = .seconds(10)
@@ -37,13 +38,17 @@ public final class KafkaServer: Service, Sendable {
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     let connections = ConnectionRegistry()
+    let tally: ConnectionTally
     private let bound = Mutex<SocketAddress?>(nil)
     private let boundWaiters = Mutex<[CheckedContinuation<SocketAddress?, Never>]>([])
 
+    /// A broker's listeners share one `tally`, so that `maximumConnections` bounds them together.
     public init(configuration: Configuration, handler: any KafkaRequestHandler,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                tally: ConnectionTally = ConnectionTally(),
                 logger: Logger = Logger(label: "tributary.server")) {
         self.configuration = configuration
+        self.tally = tally
         self.handler = handler
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
@@ -116,7 +121,7 @@ public final class KafkaServer: Service, Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await channel in inbound {
-                        guard connections.count < configuration.maximumConnections else {
+                        guard tally.reserve(limit: configuration.maximumConnections) else {
                             logger.warning("connection limit \(configuration.maximumConnections) reached; refusing a client")
                             try? await channel.close()
                             continue
@@ -126,7 +131,10 @@ public final class KafkaServer: Service, Sendable {
                                                         listener: configuration.listener)
                         connections.add(context.id, channel)
                         group.addTask { [self] in
-                            defer { connections.remove(context.id) }
+                            defer {
+                                connections.remove(context.id)
+                                tally.release()
+                            }
                             guard let channel = try? await Self.startReading(channel) else {
                                 try? await channel.close()
                                 return
