@@ -77,9 +77,6 @@ public final class KafkaServer: Service, Sendable {
         for waiter in waiters { waiter.resume(returning: address) }
     }
 
-    /// Number of open client connections (metrics, tests).
-    public var openConnections: Int { connections.count }
-
     public func run() async throws {
         let configuration = configuration
         // Accepted sockets come out as plain channels that do not read yet; the connection's
@@ -88,10 +85,9 @@ public final class KafkaServer: Service, Sendable {
         // still queued in the accept stream when the listener is cancelled or stops
         // (swift-nio#2637): a client connecting during shutdown could crash the broker.
         //
-        // No `childChannelOption`s: NIO reports a child option that fails as an error on the
-        // listener, which ends its accept stream and with it the broker. Options set here fail
-        // one connection only when set in the initializer (NIO drops a child whose initializer
-        // fails).
+        // No `childChannelOption`s: NIO reports a failed child option as an error on the
+        // listener, which ends its accept stream and with it the broker. The same options set
+        // in the initializer (`configureAccepted`) fail only that connection.
         let server: NIOAsyncChannel<any Channel, Never>
         do {
             server = try await ServerBootstrap(group: eventLoopGroup)
@@ -215,7 +211,6 @@ final class ConnectionRegistry: Sendable {
     private let pending = Atomic<Int>(0)
     private let ids = Atomic<UInt64>(0)
 
-    var count: Int { channels.withLock { $0.count } }
     var pendingRequests: Int { pending.load(ordering: .relaxed) }
     func nextId() -> UInt64 { ids.add(1, ordering: .relaxed).newValue }
     func add(_ id: UInt64, _ channel: any Channel) { channels.withLock { $0[id] = channel } }
